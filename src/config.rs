@@ -1,0 +1,248 @@
+//! `config.toml`: the site's settings, checked strictly (an unknown key is an error naming
+//! the key and its line), with the base URL split into the origin and the path prefix every
+//! internal link carries.
+
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+use crate::content::front_matter::nearest;
+use crate::error::Diagnostic;
+
+/// Keys accepted in `config.toml`, for suggestions on a typo.
+const KEYS: &[&str] = &[
+    "title",
+    "description",
+    "base_url",
+    "language",
+    "author",
+    "output_dir",
+    "paginate_by",
+];
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: Option<String>,
+    #[serde(default)]
+    description: String,
+    base_url: Option<String>,
+    #[serde(default = "default_language")]
+    language: String,
+    #[serde(default)]
+    author: String,
+    #[serde(default = "default_output_dir")]
+    output_dir: PathBuf,
+    #[serde(default = "default_paginate_by")]
+    paginate_by: usize,
+}
+
+fn default_language() -> String {
+    "en".into()
+}
+
+fn default_output_dir() -> PathBuf {
+    "public".into()
+}
+
+fn default_paginate_by() -> usize {
+    10
+}
+
+/// The site's settings, validated.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub title: String,
+    pub description: String,
+    /// `https://example.github.io/ai-digest/`, always ending in `/`.
+    pub base_url: String,
+    /// The path part of `base_url`: `/ai-digest/` or `/`.
+    pub base_path: String,
+    pub language: String,
+    pub author: String,
+    /// Where output goes, relative to the site root unless absolute.
+    pub output_dir: PathBuf,
+    pub paginate_by: usize,
+}
+
+impl Config {
+    /// Reads `config.toml` in `root`.
+    pub fn load(root: &Path) -> Result<Config, Diagnostic> {
+        let path = crate::display_path(root, "config.toml");
+        let text = std::fs::read(root.join("config.toml")).map_err(|e| {
+            Diagnostic::file(
+                &path,
+                format!(
+                    "cannot read the site's config.toml ({e}); run digest in a site's folder or pass --root DIR"
+                ),
+            )
+        })?;
+        let text = String::from_utf8(text)
+            .map_err(|_| Diagnostic::file(&path, "config.toml is not valid UTF-8 text"))?;
+        Self::parse(&path, &crate::content::front_matter::normalize(&text))
+    }
+
+    /// Parses the text of a config file; `path` names it in errors.
+    pub fn parse(path: &Path, text: &str) -> Result<Config, Diagnostic> {
+        if text.trim().is_empty() {
+            return Err(Diagnostic::file(
+                path,
+                "config.toml is empty: add at least `title = \"...\"` and `base_url = \"https://...\"`",
+            ));
+        }
+        let raw: RawConfig = toml::from_str(text).map_err(|err| {
+            let offset = err.span().map_or(0, |s| s.start);
+            Diagnostic::at_offset(path, text, offset, 1, explain(err.message()))
+        })?;
+        let missing = |key: &str, example: &str| {
+            Diagnostic::file(path, format!("missing `{key}`: add `{key} = {example}`"))
+        };
+        let title = raw
+            .title
+            .ok_or_else(|| missing("title", "\"My AI digest\""))?;
+        let base_url = raw
+            .base_url
+            .ok_or_else(|| missing("base_url", "\"https://example.com/\""))?;
+        let (base_url, base_path) = split_base_url(&base_url).map_err(|m| {
+            let offset = text.find("base_url").unwrap_or(0);
+            Diagnostic::at_offset(path, text, offset, 1, m)
+        })?;
+        if raw.paginate_by == 0 {
+            let offset = text.find("paginate_by").unwrap_or(0);
+            return Err(Diagnostic::at_offset(
+                path,
+                text,
+                offset,
+                1,
+                "`paginate_by` must be at least 1",
+            ));
+        }
+        Ok(Config {
+            title,
+            description: raw.description,
+            base_url,
+            base_path,
+            language: raw.language,
+            author: raw.author,
+            output_dir: raw.output_dir,
+            paginate_by: raw.paginate_by,
+        })
+    }
+
+    /// Replaces the base URL, as `--base-url` does for previews.
+    pub fn with_base_url(mut self, url: &str) -> Result<Config, String> {
+        let (base_url, base_path) = split_base_url(url)?;
+        self.base_url = base_url;
+        self.base_path = base_path;
+        Ok(self)
+    }
+
+    /// The site-internal link for `path` (`2025/01/x/` -> `/ai-digest/2025/01/x/`).
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base_path, path.trim_start_matches('/'))
+    }
+
+    /// The absolute URL for `path`, for feeds, canonical links and sitemaps.
+    pub fn permalink(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path.trim_start_matches('/'))
+    }
+}
+
+/// `https://x.github.io/ai-digest` -> (`https://x.github.io/ai-digest/`, `/ai-digest/`).
+fn split_base_url(url: &str) -> Result<(String, String), String> {
+    let url = url.trim();
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| {
+            format!("`base_url` must start with https:// or http://, e.g. \"https://example.com/\" (found \"{url}\")")
+        })?;
+    let host_end = rest.find('/').unwrap_or(rest.len());
+    if host_end == 0 {
+        return Err(format!("`base_url` \"{url}\" has no host name"));
+    }
+    let path = format!("/{}", rest[host_end..].trim_matches('/'));
+    let path = if path == "/" {
+        path
+    } else {
+        format!("{path}/")
+    };
+    let base = format!("{}{}", &url[..url.len() - rest.len() + host_end], path);
+    Ok((base, path))
+}
+
+fn explain(message: &str) -> String {
+    let message = message.trim();
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let key = rest.split('`').next().unwrap_or("");
+        let hint = nearest(key, KEYS).map_or(String::new(), |k| format!(" did you mean `{k}`?"));
+        return format!(
+            "unknown key `{key}` in config.toml;{hint} (known keys: {})",
+            KEYS.join(", ")
+        );
+    }
+    format!("invalid config.toml: {message}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, Diagnostic> {
+        Config::parse(Path::new("config.toml"), text)
+    }
+
+    #[test]
+    fn splits_base_url_with_sub_path() {
+        let c = parse("title = \"t\"\nbase_url = \"https://u.github.io/ai-digest\"").unwrap();
+        assert_eq!(c.base_url, "https://u.github.io/ai-digest/");
+        assert_eq!(c.base_path, "/ai-digest/");
+        assert_eq!(c.url("/2025/01/x/"), "/ai-digest/2025/01/x/");
+        assert_eq!(
+            c.permalink("atom.xml"),
+            "https://u.github.io/ai-digest/atom.xml"
+        );
+    }
+
+    #[test]
+    fn root_base_url_has_root_path() {
+        let c = parse("title = \"t\"\nbase_url = \"https://example.com\"").unwrap();
+        assert_eq!(
+            (c.base_url.as_str(), c.base_path.as_str()),
+            ("https://example.com/", "/")
+        );
+        assert_eq!(c.output_dir, PathBuf::from("public"));
+        assert_eq!(c.paginate_by, 10);
+    }
+
+    #[test]
+    fn unknown_key_names_key_line_and_suggestion() {
+        let e = parse("title = \"t\"\nbase_url = \"https://e.com\"\npaginate = 3\n").unwrap_err();
+        assert_eq!(e.line, 3);
+        assert!(
+            e.message.contains("unknown key `paginate`"),
+            "{}",
+            e.message
+        );
+        assert!(
+            e.message.contains("did you mean `paginate_by`?"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn empty_and_incomplete_configs_are_explained() {
+        assert!(parse("")
+            .unwrap_err()
+            .message
+            .contains("config.toml is empty"));
+        assert!(parse("title = \"t\"")
+            .unwrap_err()
+            .message
+            .contains("missing `base_url`"));
+        assert!(parse("title = \"t\"\nbase_url = \"example.com\"")
+            .unwrap_err()
+            .message
+            .contains("https://"));
+    }
+}

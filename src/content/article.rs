@@ -1,0 +1,351 @@
+//! An article: its front matter (title, date, companies, tags, sources, events...) checked
+//! and typed, and its Markdown body rendered.
+
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+use super::front_matter::{self, Split};
+use super::markdown::{self, TocEntry};
+use super::names::NameList;
+use super::RenderEnv;
+use crate::date::PostDate;
+use crate::error::Diagnostic;
+use crate::html::escape;
+use crate::slug::slugify;
+
+/// Front-matter keys an article accepts.
+pub const KEYS: &[&str] = &[
+    "title",
+    "date",
+    "updated",
+    "summary",
+    "companies",
+    "tags",
+    "sources",
+    "events",
+    "draft",
+    "slug",
+];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FrontMatter {
+    title: Option<Spanned<String>>,
+    date: Option<Spanned<toml::Value>>,
+    updated: Option<Spanned<toml::Value>>,
+    summary: Option<String>,
+    #[serde(default)]
+    companies: NameList,
+    #[serde(default)]
+    tags: NameList,
+    #[serde(default)]
+    sources: Vec<Source>,
+    #[serde(default)]
+    events: Vec<RawEvent>,
+    #[serde(default)]
+    draft: bool,
+    slug: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEvent {
+    date: Spanned<toml::Value>,
+    title: String,
+    #[serde(default)]
+    companies: NameList,
+}
+
+/// A source the article draws on.
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub title: String,
+    pub url: String,
+}
+
+/// A dated fact the timeline shows, linked back to its article.
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub date: PostDate,
+    pub title: String,
+    /// The event's own companies, else the article's.
+    pub companies: Vec<String>,
+    /// The anchor of this event on its article's page.
+    pub anchor: String,
+}
+
+/// A loaded article, ready for the site model.
+#[derive(Debug, Clone)]
+pub struct Article {
+    /// The file it came from, as shown in messages.
+    pub path: PathBuf,
+    pub slug: String,
+    pub title: String,
+    pub date: PostDate,
+    pub updated: Option<PostDate>,
+    /// Summary as HTML (from `summary`, `<!-- more -->`, or the first paragraph).
+    pub summary_html: String,
+    /// Summary as plain text, for meta tags and feeds.
+    pub summary_text: String,
+    pub body_html: String,
+    pub toc: Vec<TocEntry>,
+    pub word_count: usize,
+    pub companies: Vec<String>,
+    pub tags: Vec<String>,
+    pub sources: Vec<Source>,
+    pub events: Vec<Event>,
+    pub draft: bool,
+}
+
+impl Article {
+    /// `2025/01/deepseek-r1/`: the article's path below the site root.
+    pub fn path_in_site(&self) -> String {
+        format!(
+            "{:04}/{:02}/{}/",
+            self.date.year(),
+            self.date.month(),
+            self.slug
+        )
+    }
+
+    /// Minutes to read at 220 words a minute, at least one.
+    pub fn reading_minutes(&self) -> usize {
+        self.word_count.div_ceil(220).max(1)
+    }
+}
+
+/// Parses one article file's text (already normalised).
+pub fn parse_article(
+    path: &Path,
+    text: &str,
+    env: &RenderEnv<'_>,
+) -> Result<Article, Vec<Diagnostic>> {
+    let split = front_matter::split(path, text).map_err(|d| vec![d])?;
+    let fm: FrontMatter = front_matter::parse(path, &split, KEYS).map_err(|d| vec![d])?;
+    let mut problems = Vec::new();
+    let at = |span: std::ops::Range<usize>, message: String| {
+        Diagnostic::at_offset(
+            path,
+            split.front_matter,
+            span.start,
+            split.front_matter_line,
+            message,
+        )
+    };
+    let title = match &fm.title {
+        Some(t) if !t.get_ref().trim().is_empty() => t.get_ref().trim().to_string(),
+        Some(t) => {
+            problems.push(at(
+                t.span(),
+                "`title` is empty: give the article a headline".into(),
+            ));
+            String::new()
+        }
+        None => {
+            problems.push(missing(
+                path,
+                "title",
+                "\"DeepSeek-R1 rattles the AI industry\"",
+            ));
+            String::new()
+        }
+    };
+    let date = match &fm.date {
+        Some(d) => PostDate::from_toml(d.get_ref())
+            .map_err(|m| problems.push(at(d.span(), m)))
+            .ok(),
+        None => {
+            problems.push(missing(path, "date", "2025-01-27"));
+            None
+        }
+    };
+    let updated = fm.updated.as_ref().and_then(|d| {
+        PostDate::from_toml(d.get_ref())
+            .map_err(|m| problems.push(at(d.span(), m)))
+            .ok()
+    });
+    let slug = article_slug(path, fm.slug.as_ref()).map_err(|m| {
+        let span = fm.slug.as_ref().map_or(0..0, |s| s.span());
+        problems.push(at(span, m));
+    });
+    let companies = fm.companies.cleaned();
+    let events = parse_events(fm.events, &companies, &split, path, &mut problems);
+    let (Some(date), Ok(slug), true) = (date, slug, problems.is_empty()) else {
+        return Err(problems);
+    };
+    let rendered = markdown::render(split.body, env.highlighter, env.base_path);
+    let (summary_html, summary_text) = match fm.summary.map(|s| s.trim().to_string()) {
+        Some(s) if !s.is_empty() => (format!("<p>{}</p>", escape(&s)), s),
+        _ => (
+            rendered.summary_html.unwrap_or_default(),
+            rendered.summary_text,
+        ),
+    };
+    Ok(Article {
+        path: path.to_path_buf(),
+        slug,
+        title,
+        date,
+        updated,
+        summary_html,
+        summary_text,
+        body_html: rendered.html,
+        toc: rendered.toc,
+        word_count: rendered.word_count,
+        companies,
+        tags: fm.tags.cleaned(),
+        sources: fm.sources,
+        events,
+        draft: fm.draft,
+    })
+}
+
+fn missing(path: &Path, key: &str, example: &str) -> Diagnostic {
+    Diagnostic::at(
+        path,
+        1,
+        1,
+        format!("missing `{key}` in the front matter: add `{key} = {example}`"),
+    )
+}
+
+/// The slug from `slug = "..."`, else from the file name.
+fn article_slug(path: &Path, explicit: Option<&Spanned<String>>) -> Result<String, String> {
+    match explicit {
+        Some(s) => {
+            let s = s.get_ref();
+            if slugify(s) == *s && !s.is_empty() {
+                Ok(s.clone())
+            } else {
+                Err(format!(
+                    "`slug = \"{s}\"` is not a URL slug: use lowercase ASCII letters, digits and hyphens, e.g. \"{}\"",
+                    slugify(s)
+                ))
+            }
+        }
+        None => {
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy())
+                .unwrap_or_default();
+            let slug = slugify(&stem);
+            if slug.is_empty() {
+                Err(format!(
+                    "cannot make a URL slug from the file name `{stem}`: add `slug = \"...\"`"
+                ))
+            } else {
+                Ok(slug)
+            }
+        }
+    }
+}
+
+fn parse_events(
+    raw: Vec<RawEvent>,
+    article_companies: &[String],
+    split: &Split<'_>,
+    path: &Path,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<Event> {
+    let mut events: Vec<Event> = Vec::with_capacity(raw.len());
+    for event in raw {
+        let date = match PostDate::from_toml(event.date.get_ref()) {
+            Ok(d) => d,
+            Err(m) => {
+                let span = event.date.span();
+                problems.push(Diagnostic::at_offset(
+                    path,
+                    split.front_matter,
+                    span.start,
+                    split.front_matter_line,
+                    m,
+                ));
+                continue;
+            }
+        };
+        let companies = match event.companies.cleaned() {
+            own if own.is_empty() => article_companies.to_vec(),
+            own => own,
+        };
+        let base = format!("event-{}-{}", date.iso(), slugify(&event.title));
+        let mut anchor = base.clone();
+        let mut n = 1;
+        while events.iter().any(|e| e.anchor == anchor) {
+            n += 1;
+            anchor = format!("{base}-{n}");
+        }
+        events.push(Event {
+            date,
+            title: event.title.trim().to_string(),
+            companies,
+            anchor,
+        });
+    }
+    events.sort_by(|a, b| a.date.cmp(&b.date));
+    events
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::highlight::Highlighter;
+
+    fn parse(text: &str) -> Result<Article, Vec<Diagnostic>> {
+        let h = Highlighter::default();
+        parse_article(
+            Path::new("content/articles/My Post.md"),
+            text,
+            &RenderEnv {
+                highlighter: &h,
+                base_path: "/",
+            },
+        )
+    }
+
+    #[test]
+    fn parses_a_full_article() {
+        let a = parse(
+            "+++\ntitle = \"T\"\ndate = 2025-01-27\ncompanies = \"OpenAI\"\n\n[[sources]]\ntitle = \"S\"\nurl = \"https://s\"\n\n[[events]]\ndate = 2025-01-20\ntitle = \"R1 ships\"\n+++\nBody text here.\n",
+        )
+        .unwrap();
+        assert_eq!(a.slug, "my-post");
+        assert_eq!(a.path_in_site(), "2025/01/my-post/");
+        assert_eq!(a.companies, vec!["OpenAI"]);
+        assert_eq!(a.events[0].companies, vec!["OpenAI"]);
+        assert_eq!(a.events[0].anchor, "event-2025-01-20-r1-ships");
+        assert_eq!(a.summary_text, "Body text here.");
+    }
+
+    #[test]
+    fn reports_missing_title_and_bad_date_together() {
+        let errs = parse("+++\ndate = \"2025-13-01\"\n+++\n").unwrap_err();
+        assert_eq!(errs.len(), 2);
+        assert!(errs.iter().any(|e| e.message.contains("missing `title`")));
+        let date = errs
+            .iter()
+            .find(|e| e.message.contains("not a date"))
+            .unwrap();
+        assert_eq!((date.line, date.col), (2, 8));
+    }
+
+    #[test]
+    fn unknown_key_is_located_and_suggested() {
+        let errs =
+            parse("+++\ntitle = \"T\"\ndate = 2025-01-01\ncompany = [\"X\"]\n+++\n").unwrap_err();
+        assert_eq!(errs[0].line, 4);
+        assert!(
+            errs[0].message.contains("did you mean `companies`?"),
+            "{}",
+            errs[0].message
+        );
+    }
+
+    #[test]
+    fn rejects_bad_slug() {
+        let errs =
+            parse("+++\ntitle = \"T\"\ndate = 2025-01-01\nslug = \"A/B\"\n+++\n").unwrap_err();
+        assert!(errs[0].message.contains("not a URL slug"));
+    }
+}

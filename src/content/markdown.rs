@@ -1,0 +1,303 @@
+//! Markdown to HTML with pulldown-cmark: the body, its summary, its table of contents and
+//! its word count, in one pass over the event stream.
+//!
+//! Headings get stable ids and anchor links, fenced code is highlighted with CSS classes,
+//! and root-relative links (`/about/`) are prefixed with the site's base path.
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+use std::collections::HashSet;
+
+use super::highlight::Highlighter;
+use crate::html::escape;
+use crate::slug::slugify;
+
+/// What rendering one Markdown document yields.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    /// HTML before `<!-- more -->`, else the first paragraph; `None` for an empty body.
+    pub summary_html: Option<String>,
+    /// The same summary as plain text, for meta tags and feeds.
+    pub summary_text: String,
+    pub toc: Vec<TocEntry>,
+    pub word_count: usize,
+}
+
+/// A heading, for a table of contents.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+const MORE_MARKER: &str = "<!-- more -->";
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders `markdown`; `base_path` (e.g. `/ai-digest/`) prefixes root-relative links.
+pub fn render(markdown: &str, highlighter: &Highlighter, base_path: &str) -> Rendered {
+    let mut state = State::default();
+    let mut events: Vec<Event> = Vec::new();
+    let mut parser = Parser::new_ext(markdown, options());
+    while let Some(event) = parser.next() {
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                let inner = take_until_end(&mut parser);
+                state.push_heading(&mut events, level, id, inner);
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(lang) => lang.into_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                let code: String = take_until_end(&mut parser)
+                    .into_iter()
+                    .filter_map(|e| match e {
+                        Event::Text(t) => Some(t.into_string()),
+                        _ => None,
+                    })
+                    .collect();
+                state.words += code.split_whitespace().count();
+                events.push(Event::Html(highlighter.highlight(&code, &lang).into()));
+            }
+            Event::Html(ref html) if html.trim() == MORE_MARKER && state.more_at.is_none() => {
+                state.more_at = Some(events.len());
+            }
+            Event::Start(Tag::Paragraph) if state.depth == 0 && state.first_paragraph.is_none() => {
+                state.first_paragraph = Some((events.len(), 0));
+                state.depth += 1;
+                events.push(event);
+            }
+            Event::End(TagEnd::Paragraph) if state.depth == 1 => {
+                state.depth -= 1;
+                events.push(event);
+                if let Some((start, 0)) = state.first_paragraph {
+                    state.first_paragraph = Some((start, events.len()));
+                }
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = prefix_root_link(dest_url, base_path);
+                state.depth += 1;
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(_) => {
+                state.depth += 1;
+                events.push(event);
+            }
+            Event::End(_) => {
+                state.depth = state.depth.saturating_sub(1);
+                events.push(event);
+            }
+            Event::Text(ref t) => {
+                state.words += t.split_whitespace().count();
+                events.push(event);
+            }
+            _ => events.push(event),
+        }
+    }
+    state.finish(events)
+}
+
+/// Collects the events of the element just opened, through its end, keeping nesting.
+fn take_until_end<'a>(parser: &mut Parser<'a>) -> Vec<Event<'a>> {
+    let mut depth = 1usize;
+    let mut inner = Vec::new();
+    for event in parser.by_ref() {
+        match &event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => {
+                depth -= 1;
+                if depth == 0 {
+                    break;
+                }
+            }
+            _ => {}
+        }
+        inner.push(event);
+    }
+    inner
+}
+
+fn prefix_root_link<'a>(url: CowStr<'a>, base_path: &str) -> CowStr<'a> {
+    if url.starts_with('/') && !url.starts_with("//") && base_path != "/" {
+        format!("{}{}", base_path.trim_end_matches('/'), url).into()
+    } else {
+        url
+    }
+}
+
+#[derive(Default)]
+struct State {
+    ids: HashSet<String>,
+    toc: Vec<TocEntry>,
+    words: usize,
+    depth: usize,
+    more_at: Option<usize>,
+    /// Event range of the first top-level paragraph; end 0 while it is open.
+    first_paragraph: Option<(usize, usize)>,
+}
+
+impl State {
+    fn push_heading<'a>(
+        &mut self,
+        events: &mut Vec<Event<'a>>,
+        level: HeadingLevel,
+        explicit_id: Option<CowStr<'a>>,
+        inner: Vec<Event<'a>>,
+    ) {
+        let title = plain_text(&inner);
+        self.words += title.split_whitespace().count();
+        let base = explicit_id
+            .map(|id| id.into_string())
+            .unwrap_or_else(|| slugify(&title));
+        let id = self.unique_id(if base.is_empty() {
+            "section".into()
+        } else {
+            base
+        });
+        let n = level as u8;
+        events.push(Event::Html(format!("<h{n} id=\"{}\">", escape(&id)).into()));
+        events.extend(inner);
+        events.push(Event::Html(
+            format!(
+                " <a class=\"anchor\" href=\"#{}\" aria-label=\"Link to this section: {}\">#</a></h{n}>\n",
+                escape(&id),
+                escape(&title)
+            )
+            .into(),
+        ));
+        self.toc.push(TocEntry {
+            level: n,
+            id,
+            title,
+        });
+    }
+
+    fn unique_id(&mut self, base: String) -> String {
+        let mut id = base.clone();
+        let mut n = 1;
+        while !self.ids.insert(id.clone()) {
+            n += 1;
+            id = format!("{base}-{n}");
+        }
+        id
+    }
+
+    fn finish(self, events: Vec<Event<'_>>) -> Rendered {
+        let summary_range = match (self.more_at, self.first_paragraph) {
+            (Some(end), _) => Some(0..end),
+            (None, Some((start, end))) if end > start => Some(start..end),
+            _ => None,
+        };
+        let (summary_html, summary_text) = match summary_range {
+            Some(range) => {
+                let slice = &events[range];
+                let mut html = String::new();
+                pulldown_cmark::html::push_html(&mut html, slice.iter().cloned());
+                (Some(html), plain_text(slice).trim().to_string())
+            }
+            None => (None, String::new()),
+        };
+        let mut html = String::with_capacity(events.len() * 16);
+        pulldown_cmark::html::push_html(&mut html, events.into_iter());
+        Rendered {
+            html,
+            summary_html,
+            summary_text,
+            toc: self.toc,
+            word_count: self.words,
+        }
+    }
+}
+
+/// The text of some events, without markup (for titles, summaries and ids).
+fn plain_text(events: &[Event<'_>]) -> String {
+    let mut text = String::new();
+    for event in events {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            Event::End(TagEnd::Paragraph) => text.push(' '),
+            _ => {}
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn md(s: &str) -> Rendered {
+        render(s, &Highlighter::default(), "/")
+    }
+
+    #[test]
+    fn headings_get_unique_ids_and_anchors() {
+        let r = md("## Market reaction\n\ntext\n\n## Market reaction\n");
+        assert!(r.html.contains("<h2 id=\"market-reaction\">Market reaction <a class=\"anchor\" href=\"#market-reaction\""));
+        assert!(r.html.contains("id=\"market-reaction-2\""));
+        assert_eq!(r.toc.len(), 2);
+    }
+
+    #[test]
+    fn summary_is_text_before_more_marker() {
+        let r = md("First *para*.\n\nSecond.\n\n<!-- more -->\n\nThird.\n");
+        let summary = r.summary_html.unwrap();
+        assert!(summary.contains("<em>para</em>") && summary.contains("Second."));
+        assert!(!summary.contains("Third"));
+    }
+
+    #[test]
+    fn summary_falls_back_to_first_paragraph() {
+        let r = md("> quote\n\nThe first \"real\" paragraph.\n\nMore.\n");
+        assert_eq!(r.summary_text, "The first \u{201c}real\u{201d} paragraph.");
+    }
+
+    #[test]
+    fn gfm_extensions_render() {
+        let r = md("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ [^1]\n\n- [x] done\n\n[^1]: note\n");
+        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("<del>old</del>"));
+        assert!(r.html.contains("type=\"checkbox\""));
+        assert!(r.html.contains("footnote-definition"));
+    }
+
+    #[test]
+    fn code_is_highlighted_and_counted() {
+        let r = md("```rust\nfn main() {}\n```\n");
+        assert!(r.html.contains("hl-"));
+        assert!(r.word_count >= 2);
+    }
+
+    #[test]
+    fn root_links_get_the_base_path() {
+        let r = render(
+            "[a](/about/) [b](https://x.org/) [c](//cdn/x)",
+            &Highlighter::default(),
+            "/ai-digest/",
+        );
+        assert!(r.html.contains("href=\"/ai-digest/about/\""));
+        assert!(r.html.contains("href=\"https://x.org/\""));
+        assert!(r.html.contains("href=\"//cdn/x\""));
+    }
+}

@@ -1,0 +1,23 @@
+//! Reading the site's `content/` folder into plain data: articles, company profiles and
+//! standalone pages, each with its Markdown already rendered.
+
+pub mod article;
+pub mod front_matter;
+pub mod highlight;
+pub mod load;
+pub mod markdown;
+pub mod names;
+pub mod page;
+pub mod profile;
+
+pub use article::{Article, Event, Source};
+pub use load::{load_content, Content};
+pub use page::Page;
+pub use profile::CompanyProfile;
+
+/// What every content parser needs besides the file itself.
+pub struct RenderEnv<'a> {
+    pub highlighter: &'a highlight::Highlighter,
+    /// The site's base path, prefixed to root-relative links in Markdown.
+    pub base_path: &'a str,
+}

@@ -1,0 +1,87 @@
+//! A company profile from `content/companies/<slug>.md`: name, aliases, website, founding
+//! year, headquarters, and a Markdown description.
+
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+use super::front_matter;
+use super::markdown;
+use super::names::NameList;
+use super::RenderEnv;
+use crate::error::Diagnostic;
+use crate::slug::slugify;
+
+pub const KEYS: &[&str] = &["name", "aliases", "website", "founded", "headquarters"];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FrontMatter {
+    name: Option<String>,
+    #[serde(default)]
+    aliases: NameList,
+    website: Option<String>,
+    founded: Option<toml::Value>,
+    headquarters: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CompanyProfile {
+    pub path: PathBuf,
+    /// From the file name: `content/companies/openai.md` -> `openai`.
+    pub slug: String,
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub website: Option<String>,
+    /// As written: a year, or a date.
+    pub founded: Option<String>,
+    pub headquarters: Option<String>,
+    pub description_html: String,
+    pub summary_text: String,
+}
+
+pub fn parse_profile(
+    path: &Path,
+    text: &str,
+    env: &RenderEnv<'_>,
+) -> Result<CompanyProfile, Vec<Diagnostic>> {
+    let split = front_matter::split(path, text).map_err(|d| vec![d])?;
+    let fm: FrontMatter = front_matter::parse(path, &split, KEYS).map_err(|d| vec![d])?;
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let slug = slugify(&stem);
+    if slug.is_empty() {
+        return Err(vec![Diagnostic::file(
+            path,
+            "cannot make a slug from this file name; name it like `openai.md`",
+        )]);
+    }
+    let name = match fm.name.map(|n| n.trim().to_string()) {
+        Some(n) if !n.is_empty() => n,
+        _ => {
+            return Err(vec![Diagnostic::at(
+                path,
+                1,
+                1,
+                "missing `name` in the company profile: add `name = \"OpenAI\"`",
+            )])
+        }
+    };
+    let founded = fm.founded.map(|v| match v {
+        toml::Value::String(s) => s,
+        other => other.to_string(),
+    });
+    let rendered = markdown::render(split.body, env.highlighter, env.base_path);
+    Ok(CompanyProfile {
+        path: path.to_path_buf(),
+        slug,
+        name,
+        aliases: fm.aliases.cleaned(),
+        website: fm.website,
+        founded,
+        headquarters: fm.headquarters,
+        description_html: rendered.html,
+        summary_text: rendered.summary_text,
+    })
+}

@@ -1,0 +1,31 @@
+//! digest: a static site generator for AI-industry news digests.
+//!
+//! The build is a pipeline of plain data (see `build`): `config` -> `content` (articles,
+//! company profiles and pages, Markdown rendered) -> `site` (ordered, grouped by company and
+//! tag) -> `render` (a plan of pages rendered with Tera) -> `output` (an atomic swap).
+
+pub mod build;
+pub mod config;
+pub mod content;
+pub mod date;
+pub mod error;
+pub mod html;
+pub mod output;
+pub mod render;
+pub mod site;
+pub mod slug;
+
+pub use build::{build, render_site, BuildOptions, BuildReport};
+pub use error::{BuildError, Diagnostic};
+
+use std::path::{Path, PathBuf};
+
+/// How a file below the site's root is named in messages: relative to the current folder
+/// when the root is `.`, else joined to the root as given.
+pub fn display_path(root: &Path, rel: impl AsRef<Path>) -> PathBuf {
+    if root == Path::new(".") || root.as_os_str().is_empty() {
+        rel.as_ref().to_path_buf()
+    } else {
+        root.join(rel)
+    }
+}

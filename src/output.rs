@@ -1,0 +1,187 @@
+//! Writing a build to disk without ever leaving a half-written site: everything goes to a
+//! fresh staging folder beside the output folder, which is swapped in only when complete.
+//!
+//! On Linux the swap is one atomic `renameat2(RENAME_EXCHANGE)`; elsewhere two renames.
+//! Debris of a killed build (staging or retired folders) is removed by the next build.
+
+use rayon::prelude::*;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// One file of the built site, with its path relative to the output root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+impl OutputFile {
+    pub fn new(path: impl Into<String>, bytes: Vec<u8>) -> Self {
+        OutputFile {
+            path: path.into(),
+            bytes,
+        }
+    }
+}
+
+/// A file copied as it is (from `static/`): source on disk, path in the output.
+#[derive(Debug, Clone)]
+pub struct CopiedFile {
+    pub source: PathBuf,
+    pub path: String,
+}
+
+/// Writes `files` and `copies` into `out` atomically; returns the number of files written.
+pub fn write_site(
+    out: &Path,
+    files: &[OutputFile],
+    copies: &[CopiedFile],
+) -> std::io::Result<usize> {
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = out
+        .file_name()
+        .ok_or_else(|| {
+            std::io::Error::other(format!("output folder {} has no name", out.display()))
+        })?
+        .to_string_lossy()
+        .into_owned();
+    std::fs::create_dir_all(parent)?;
+    remove_debris(parent, &name);
+    let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
+    write_tree(&staging, files, copies)?;
+    swap_in(&staging, out)?;
+    Ok(files.len() + copies.len())
+}
+
+fn write_tree(dir: &Path, files: &[OutputFile], copies: &[CopiedFile]) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    // Create every folder first (sorted, so parents come first), then write in parallel.
+    let mut dirs: Vec<&str> = files
+        .iter()
+        .map(|f| f.path.as_str())
+        .chain(copies.iter().map(|c| c.path.as_str()))
+        .filter_map(|p| p.rsplit_once('/').map(|(d, _)| d))
+        .collect();
+    dirs.sort_unstable();
+    dirs.dedup();
+    for d in dirs {
+        std::fs::create_dir_all(dir.join(d))?;
+    }
+    files.par_iter().try_for_each(|f| {
+        let mut file = std::fs::File::create(dir.join(&f.path))?;
+        file.write_all(&f.bytes)
+    })?;
+    copies
+        .par_iter()
+        .try_for_each(|c| std::fs::copy(&c.source, dir.join(&c.path)).map(|_| ()))
+}
+
+/// Puts `staging` in the place of `out` and removes the old output.
+fn swap_in(staging: &Path, out: &Path) -> std::io::Result<()> {
+    if !out.exists() {
+        return std::fs::rename(staging, out);
+    }
+    if exchange(staging, out).is_ok() {
+        // `staging` now holds the previous output.
+        return std::fs::remove_dir_all(staging);
+    }
+    let retired = staging.with_extension("retired");
+    std::fs::rename(out, &retired)?;
+    std::fs::rename(staging, out)?;
+    std::fs::remove_dir_all(&retired)
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a = CString::new(a.as_os_str().as_bytes())?;
+    let b = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both paths are valid NUL-terminated strings that outlive the call.
+    let rc = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::other("atomic exchange is not available"))
+}
+
+/// Removes staging folders left by builds that were killed (`.public.staging-123`), and
+/// restores the output if a build died between the two renames of the fallback swap.
+fn remove_debris(parent: &Path, name: &str) {
+    let prefix = format!(".{name}.staging-");
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let out = parent.join(name);
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        if !file_name.starts_with(&prefix) {
+            continue;
+        }
+        if file_name.ends_with(".retired") && !out.exists() {
+            let _ = std::fs::rename(entry.path(), &out);
+        } else {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_then_replaces_without_stale_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        write_site(
+            &out,
+            &[
+                OutputFile::new("a/index.html", b"one".to_vec()),
+                OutputFile::new("old.txt", vec![]),
+            ],
+            &[],
+        )
+        .unwrap();
+        write_site(
+            &out,
+            &[OutputFile::new("a/index.html", b"two".to_vec())],
+            &[],
+        )
+        .unwrap();
+        assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"two");
+        assert!(!out.join("old.txt").exists());
+        let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
+        assert_eq!(left.len(), 1, "no staging debris");
+    }
+
+    #[test]
+    fn removes_debris_of_killed_builds() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(tmp.path().join(".public.staging-99/x")).unwrap();
+        write_site(
+            &tmp.path().join("public"),
+            &[OutputFile::new("index.html", vec![])],
+            &[],
+        )
+        .unwrap();
+        assert!(!tmp.path().join(".public.staging-99").exists());
+    }
+}

@@ -1,0 +1,158 @@
+//! Typed views handed to templates. Each article's views are built once and serialised
+//! once; list pages reuse the serialised cards instead of re-serialising articles per page.
+
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::content::markdown::TocEntry;
+use crate::content::{Article, Source};
+use crate::date::DateView;
+use crate::site::{Site, Term};
+
+/// The site's settings, in every template as `site`.
+#[derive(Serialize)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    /// `https://example.com/ai-digest/`
+    pub base_url: &'a str,
+    /// `/ai-digest/`
+    pub base_path: &'a str,
+    pub language: &'a str,
+    pub author: &'a str,
+    /// Standalone pages, for the navigation.
+    pub pages: Vec<Link>,
+    pub article_count: usize,
+}
+
+/// A name and where it leads.
+#[derive(Serialize, Clone)]
+pub struct Link {
+    pub name: String,
+    pub url: String,
+}
+
+/// A company or tag as an article shows it.
+#[derive(Serialize, Clone)]
+pub struct TermLink {
+    pub name: String,
+    pub slug: String,
+    pub url: String,
+}
+
+/// What lists show of an article: the `article` in lists, feeds and cards.
+#[derive(Serialize)]
+pub struct ArticleCard<'a> {
+    pub title: &'a str,
+    /// Site-internal URL, with the base path.
+    pub url: String,
+    /// Absolute URL.
+    pub permalink: String,
+    pub date: DateView,
+    pub updated: Option<DateView>,
+    /// HTML.
+    pub summary: &'a str,
+    pub summary_text: &'a str,
+    pub companies: Vec<TermLink>,
+    pub tags: Vec<TermLink>,
+    pub reading_minutes: usize,
+}
+
+/// An event as an article page shows it.
+#[derive(Serialize)]
+pub struct EventView<'a> {
+    pub date: DateView,
+    pub title: &'a str,
+    /// The `id` of this event on its article's page.
+    pub anchor: &'a str,
+    pub companies: Vec<TermLink>,
+}
+
+/// Everything an article page shows: the card's fields plus the body.
+#[derive(Serialize)]
+pub struct ArticleView<'a> {
+    #[serde(flatten)]
+    pub card: ArticleCard<'a>,
+    /// The body as HTML.
+    pub content: &'a str,
+    pub toc: &'a [TocEntry],
+    pub word_count: usize,
+    pub sources: &'a [Source],
+    pub events: Vec<EventView<'a>>,
+}
+
+pub fn site_view<'a>(config: &'a Config, site: &Site) -> SiteView<'a> {
+    SiteView {
+        title: &config.title,
+        description: &config.description,
+        base_url: &config.base_url,
+        base_path: &config.base_path,
+        language: &config.language,
+        author: &config.author,
+        pages: site
+            .pages
+            .iter()
+            .map(|p| Link {
+                name: p.title.clone(),
+                url: config.url(&p.path_in_site()),
+            })
+            .collect(),
+        article_count: site.articles.len(),
+    }
+}
+
+pub fn term_link(config: &Config, section: &str, term: &Term) -> TermLink {
+    TermLink {
+        name: term.name.clone(),
+        slug: term.slug.clone(),
+        url: config.url(&format!("{section}/{}/", term.slug)),
+    }
+}
+
+pub fn article_card<'a>(config: &Config, site: &'a Site, index: usize) -> ArticleCard<'a> {
+    let a: &Article = &site.articles[index];
+    let path = a.path_in_site();
+    ArticleCard {
+        title: &a.title,
+        url: config.url(&path),
+        permalink: config.permalink(&path),
+        date: DateView::from(&a.date),
+        updated: a.updated.as_ref().map(DateView::from),
+        summary: &a.summary_html,
+        summary_text: &a.summary_text,
+        companies: site.article_companies[index]
+            .iter()
+            .map(|&c| term_link(config, "companies", &site.companies[c]))
+            .collect(),
+        tags: site.article_tags[index]
+            .iter()
+            .map(|&t| term_link(config, "tags", &site.tags[t]))
+            .collect(),
+        reading_minutes: a.reading_minutes(),
+    }
+}
+
+pub fn article_view<'a>(config: &Config, site: &'a Site, index: usize) -> ArticleView<'a> {
+    let a = &site.articles[index];
+    ArticleView {
+        card: article_card(config, site, index),
+        content: &a.body_html,
+        toc: &a.toc,
+        word_count: a.word_count,
+        sources: &a.sources,
+        events: a
+            .events
+            .iter()
+            .zip(&site.event_companies[index])
+            .map(|(e, ids)| EventView {
+                date: DateView::from(&e.date),
+                title: &e.title,
+                anchor: &e.anchor,
+                companies: ids
+                    .iter()
+                    .map(|&c| term_link(config, "companies", &site.companies[c]))
+                    .collect(),
+            })
+            .collect(),
+    }
+}

@@ -1,0 +1,11 @@
+//! From the site model to output files: the theme's templates, the typed views they get,
+//! the plan of pages, and rendering them in parallel.
+
+pub mod context;
+pub mod pages;
+pub mod plan;
+pub mod templates;
+
+pub use pages::Renderer;
+pub use plan::{plan, PageJob, PageKind};
+pub use templates::Theme;

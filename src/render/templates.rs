@@ -1,0 +1,195 @@
+//! The built-in theme, embedded in the binary, and a site's own `templates/` overriding any
+//! file of it by name. Template errors are reported as `templates/NAME:line:col: message`.
+
+use std::path::{Path, PathBuf};
+use tera::Tera;
+
+use crate::config::Config;
+use crate::error::Diagnostic;
+
+/// Each built-in theme file: (name, text). Names ending in `.html` are Tera templates;
+/// other files (the stylesheet) are rendered too, so they may use the site's settings.
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/base.html")),
+    ("macros.html", include_str!("../../templates/macros.html")),
+    ("index.html", include_str!("../../templates/index.html")),
+    ("article.html", include_str!("../../templates/article.html")),
+    ("page.html", include_str!("../../templates/page.html")),
+    (
+        "companies.html",
+        include_str!("../../templates/companies.html"),
+    ),
+    ("company.html", include_str!("../../templates/company.html")),
+    ("tags.html", include_str!("../../templates/tags.html")),
+    ("tag.html", include_str!("../../templates/tag.html")),
+    ("404.html", include_str!("../../templates/404.html")),
+    ("style.css", include_str!("../../templates/style.css")),
+];
+
+/// Compiled templates, and where each came from (for error messages).
+pub struct Theme {
+    pub tera: Tera,
+    sources: Vec<(String, PathBuf, String)>,
+}
+
+impl Theme {
+    /// The built-in theme with `root/templates/*` laid over it.
+    pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
+        let mut sources: Vec<(String, PathBuf, String)> = BUILTIN
+            .iter()
+            .map(|(name, text)| {
+                (
+                    name.to_string(),
+                    PathBuf::from(format!("(built-in theme) templates/{name}")),
+                    text.to_string(),
+                )
+            })
+            .collect();
+        let dir = root.join("templates");
+        let mut problems = Vec::new();
+        if dir.is_dir() {
+            for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+                let entry = match entry {
+                    Ok(e) => e,
+                    Err(e) => {
+                        problems.push(Diagnostic::file(
+                            &crate::display_path(root, "templates"),
+                            e.to_string(),
+                        ));
+                        continue;
+                    }
+                };
+                if !entry.file_type().is_file()
+                    || entry.file_name().to_string_lossy().starts_with('.')
+                {
+                    continue;
+                }
+                let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
+                let name = rel.to_string_lossy().replace('\\', "/");
+                let shown = crate::display_path(root, Path::new("templates").join(rel));
+                match std::fs::read_to_string(entry.path()) {
+                    Ok(text) => {
+                        sources.retain(|(n, _, _)| *n != name);
+                        sources.push((name, shown, text));
+                    }
+                    Err(e) => problems.push(Diagnostic::file(
+                        &shown,
+                        format!("cannot read the template: {e}"),
+                    )),
+                }
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        // Tera's default also escapes `/`, which bloats every URL; this escapes what matters.
+        tera.set_escape_fn(crate::html::escape);
+        register_helpers(&mut tera, config);
+        // Parse one by one so each error names its own file.
+        for (name, path, text) in &sources {
+            if let Err(e) = tera::Template::new(name, None, text) {
+                problems.push(locate(path, text, &e));
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let pairs: Vec<(&str, &str)> = sources
+            .iter()
+            .map(|(n, _, t)| (n.as_str(), t.as_str()))
+            .collect();
+        if let Err(e) = tera.add_raw_templates(pairs) {
+            // Errors across templates: a missing parent or macro file.
+            return Err(vec![Diagnostic::file(
+                &crate::display_path(root, "templates"),
+                chain(&e),
+            )]);
+        }
+        Ok(Theme { tera, sources })
+    }
+
+    /// Renders `name`, mapping Tera's error to the template file and the line it names.
+    pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, Diagnostic> {
+        self.tera.render(name, context).map_err(|e| {
+            let message = chain(&e);
+            // Tera names the template that failed (an included or parent one, perhaps).
+            let failing = self
+                .sources
+                .iter()
+                .filter(|(n, _, _)| message.contains(&format!("'{n}'")))
+                .last()
+                .or_else(|| self.sources.iter().find(|(n, _, _)| n == name));
+            match failing {
+                Some((_, path, text)) => locate(path, text, &e),
+                None => Diagnostic::file(Path::new(name), message),
+            }
+        })
+    }
+
+    /// Template names that are not pages: the files a site's output gets as they are rendered.
+    pub fn assets(&self) -> impl Iterator<Item = &str> {
+        self.sources
+            .iter()
+            .map(|(n, _, _)| n.as_str())
+            .filter(|n| !n.ends_with(".html"))
+    }
+}
+
+/// Helpers templates call: `url(path="...")` gives a site-internal URL with the base path.
+fn register_helpers(tera: &mut Tera, config: &Config) {
+    let base_path = config.base_path.clone();
+    tera.register_function(
+        "url",
+        move |args: &std::collections::HashMap<String, tera::Value>| {
+            let path = args.get("path").and_then(|v| v.as_str()).ok_or_else(|| {
+                tera::Error::msg("url() needs a `path` argument, e.g. url(path=\"tags/\")")
+            })?;
+            Ok(tera::Value::String(format!(
+                "{}{}",
+                base_path,
+                path.trim_start_matches('/')
+            )))
+        },
+    );
+}
+
+/// The whole chain of a Tera error, most specific last.
+fn chain(error: &tera::Error) -> String {
+    let mut parts = vec![error.to_string()];
+    let mut source = std::error::Error::source(error);
+    while let Some(e) = source {
+        parts.push(e.to_string());
+        source = e.source();
+    }
+    parts.join(": ")
+}
+
+/// A Diagnostic for a template error: the line and column Tera gives (` --> 3:7`), else
+/// the first place the missing variable or filter appears in the template's text.
+fn locate(path: &Path, text: &str, error: &tera::Error) -> Diagnostic {
+    let message = chain(error);
+    if let Some(pos) = message.find("--> ") {
+        let nums: Vec<usize> = message[pos + 4..]
+            .split(|c: char| !c.is_ascii_digit())
+            .take(2)
+            .filter_map(|n| n.parse().ok())
+            .collect();
+        if let [line, col] = nums[..] {
+            let detail = message.rsplit("= ").next().unwrap_or(&message).trim();
+            return Diagnostic::at(path, line, col, format!("template syntax error: {detail}"));
+        }
+    }
+    let quoted = message.split('`').nth(1).unwrap_or("");
+    let offset = if quoted.is_empty() {
+        None
+    } else {
+        text.find(quoted)
+    };
+    let detail = message.split(": ").last().unwrap_or(&message).to_string();
+    match offset {
+        Some(o) => Diagnostic::at_offset(path, text, o, 1, detail),
+        None => Diagnostic::file(path, detail),
+    }
+}

@@ -1,0 +1,140 @@
+//! The site model: articles in date order, pages, and the companies and tags that group
+//! them. Knows nothing of templates or of the disk.
+
+pub mod terms;
+
+use std::collections::HashMap;
+
+use crate::content::{Article, CompanyProfile, Content, Page};
+use crate::error::{Diagnostic, Diagnostics};
+pub use terms::Term;
+use terms::TermRegistry;
+
+/// Top-level URL segments the theme uses; a page may not take one.
+pub const RESERVED: &[&str] = &["page", "companies", "tags", "timeline", "search", "static"];
+
+#[derive(Debug)]
+pub struct Site {
+    /// Newest first.
+    pub articles: Vec<Article>,
+    pub pages: Vec<Page>,
+    pub profiles: Vec<CompanyProfile>,
+    pub companies: Vec<Term>,
+    pub tags: Vec<Term>,
+    /// Per article: the indices of its companies and of its tags.
+    pub article_companies: Vec<Vec<usize>>,
+    pub article_tags: Vec<Vec<usize>>,
+    /// Per article, per event: the indices of the event's companies.
+    pub event_companies: Vec<Vec<Vec<usize>>>,
+}
+
+impl Site {
+    /// Orders the articles, groups them, and checks that no two outputs share a URL.
+    pub fn build(content: Content) -> Result<Site, Diagnostics> {
+        let Content {
+            mut articles,
+            profiles,
+            pages,
+        } = content;
+        articles.sort_by(|a, b| {
+            b.date
+                .cmp(&a.date)
+                .then_with(|| a.title.cmp(&b.title))
+                .then_with(|| a.path.cmp(&b.path))
+        });
+        let mut problems = Diagnostics::default();
+        check_urls(&articles, &pages, &mut problems);
+
+        let mut companies = TermRegistry::default();
+        for (i, p) in profiles.iter().enumerate() {
+            if let Err(d) = companies.declare(&p.slug, &p.name, &p.aliases, i, &p.path) {
+                problems.push(d);
+            }
+        }
+        let mut tags = TermRegistry::default();
+        let mut article_companies = Vec::with_capacity(articles.len());
+        let mut article_tags = Vec::with_capacity(articles.len());
+        let mut event_companies = Vec::with_capacity(articles.len());
+        for (i, a) in articles.iter().enumerate() {
+            article_companies.push(group(&mut companies, i, &a.companies, a, &mut problems));
+            article_tags.push(group(&mut tags, i, &a.tags, a, &mut problems));
+            let mut per_event = Vec::with_capacity(a.events.len());
+            for (e, event) in a.events.iter().enumerate() {
+                let mut ids = Vec::with_capacity(event.companies.len());
+                for name in &event.companies {
+                    match companies.resolve(name, &a.path) {
+                        Ok(id) if !ids.contains(&id) => {
+                            companies.terms[id].events.push((i, e));
+                            ids.push(id);
+                        }
+                        Ok(_) => {}
+                        Err(d) => problems.push(d),
+                    }
+                }
+                per_event.push(ids);
+            }
+            event_companies.push(per_event);
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Ok(Site {
+            articles,
+            pages,
+            profiles,
+            companies: companies.terms,
+            tags: tags.terms,
+            article_companies,
+            article_tags,
+            event_companies,
+        })
+    }
+}
+
+fn group(
+    registry: &mut TermRegistry,
+    article: usize,
+    names: &[String],
+    a: &Article,
+    problems: &mut Diagnostics,
+) -> Vec<usize> {
+    let mut ids = Vec::with_capacity(names.len());
+    for name in names {
+        match registry.resolve(name, &a.path) {
+            Ok(id) if !ids.contains(&id) => {
+                registry.add_article(id, article);
+                ids.push(id);
+            }
+            Ok(_) => {}
+            Err(d) => problems.push(d),
+        }
+    }
+    ids
+}
+
+/// Two articles (or pages) on one URL is an error naming both files.
+fn check_urls(articles: &[Article], pages: &[Page], problems: &mut Diagnostics) {
+    let mut seen: HashMap<String, &std::path::Path> = HashMap::new();
+    let items = articles
+        .iter()
+        .map(|a| (a.path_in_site(), a.path.as_path()))
+        .chain(pages.iter().map(|p| (p.path_in_site(), p.path.as_path())));
+    for (url, path) in items {
+        let first = url.split('/').next().unwrap_or("");
+        if RESERVED.contains(&first) && url.matches('/').count() == 1 {
+            problems.push(Diagnostic::file(
+                path,
+                format!("the page URL /{url} is taken by the theme's own `{first}` pages; set another `slug`"),
+            ));
+        }
+        if let Some(other) = seen.insert(url.clone(), path) {
+            problems.push(Diagnostic::file(
+                path,
+                format!(
+                    "this file and {} both publish to /{url}; give one of them another `slug` (or date)",
+                    other.display()
+                ),
+            ));
+        }
+    }
+}
