@@ -34,9 +34,7 @@ impl PostDate {
     pub fn from_toml(value: &toml::Value) -> Result<PostDate, String> {
         let datetime = match value {
             toml::Value::Datetime(dt) => *dt,
-            toml::Value::String(s) => s.trim().parse::<toml::value::Datetime>().map_err(|_| {
-                format!("`{s}` is not a date: write it as YYYY-MM-DD, e.g. 2025-01-27")
-            })?,
+            toml::Value::String(s) => parse_text(s.trim())?,
             other => {
                 return Err(format!(
                     "expected a date such as 2025-01-27, found a {}",
@@ -138,6 +136,28 @@ impl PostDate {
     }
 }
 
+/// A date written as a string: `2025-01-27`, or a full TOML/RFC 3339 datetime.
+fn parse_text(s: &str) -> Result<toml::value::Datetime, String> {
+    let not_a_date = || format!("`{s}` is not a date: write it as YYYY-MM-DD, e.g. 2025-01-27");
+    let parts: Vec<&str> = s.splitn(3, '-').collect();
+    if let [y, m, d] = parts[..] {
+        let digits = |p: &str, n: usize| p.len() == n && p.bytes().all(|b| b.is_ascii_digit());
+        if digits(y, 4) && digits(m, 2) && digits(d, 2) {
+            // Plain dates are checked here, so that `2025-02-30` gets a precise message.
+            return Ok(toml::value::Datetime {
+                date: Some(toml::value::Date {
+                    year: y.parse().map_err(|_| not_a_date())?,
+                    month: m.parse().map_err(|_| not_a_date())?,
+                    day: d.parse().map_err(|_| not_a_date())?,
+                }),
+                time: None,
+                offset: None,
+            });
+        }
+    }
+    s.parse::<toml::value::Datetime>().map_err(|_| not_a_date())
+}
+
 /// `January` for 1.
 pub fn month_name(month: u8) -> &'static str {
     MONTHS[usize::from(month.clamp(1, 12) - 1)]
@@ -201,9 +221,8 @@ mod tests {
 
     #[test]
     fn rejects_impossible_dates_and_wrong_types() {
-        assert!(parse("d = \"2025-02-30\"")
-            .unwrap_err()
-            .contains("February has no day 30"));
+        let e = parse("d = \"2025-02-30\"").unwrap_err();
+        assert!(e.contains("February has no day 30"), "{e}");
         assert!(parse("d = \"yesterday\"")
             .unwrap_err()
             .contains("not a date"));

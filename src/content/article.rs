@@ -283,7 +283,7 @@ fn parse_events(
             anchor,
         });
     }
-    events.sort_by(|a, b| a.date.cmp(&b.date));
+    events.sort_by_key(|e| e.date);
     events
 }
 

@@ -102,7 +102,7 @@ pub fn nearest<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
     known
         .iter()
         .map(|k| (edit_distance(key, k), *k))
-        .filter(|(d, k)| *d <= (k.len().max(key.len()) / 3).max(1))
+        .filter(|(d, k)| *d <= k.len().max(key.len()).div_ceil(3).max(2))
         .min()
         .map(|(_, k)| k)
 }

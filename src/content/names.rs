@@ -46,7 +46,7 @@ impl NameList {
 mod tests {
     use super::*;
 
-    #[derive(Deserialize)]
+    #[derive(Debug, Deserialize)]
     struct T {
         n: NameList,
     }

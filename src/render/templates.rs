@@ -115,11 +115,17 @@ impl Theme {
         self.tera.render(name, context).map_err(|e| {
             let message = chain(&e);
             // Tera names the template that failed (an included or parent one, perhaps).
+            // Tera names the template that failed last (an included or parent one, perhaps).
             let failing = self
                 .sources
                 .iter()
-                .filter(|(n, _, _)| message.contains(&format!("'{n}'")))
-                .last()
+                .filter_map(|source| {
+                    message
+                        .rfind(&format!("'{}'", source.0))
+                        .map(|at| (at, source))
+                })
+                .max_by_key(|(at, _)| *at)
+                .map(|(_, source)| source)
                 .or_else(|| self.sources.iter().find(|(n, _, _)| n == name));
             match failing {
                 Some((_, path, text)) => locate(path, text, &e),
