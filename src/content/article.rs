@@ -89,6 +89,9 @@ pub struct Article {
     pub summary_html: String,
     /// Summary as plain text, for meta tags and feeds.
     pub summary_text: String,
+    /// Whether the summary was written in front matter (not taken from the body), so a
+    /// theme can show it as a standfirst without repeating the first paragraph.
+    pub summary_is_own: bool,
     pub body_html: String,
     pub toc: Vec<TocEntry>,
     pub word_count: usize,
@@ -176,13 +179,15 @@ pub fn parse_article(
         return Err(problems);
     };
     let rendered = markdown::render(split.body, env.highlighter, env.base_path);
-    let (summary_html, summary_text) = match fm.summary.map(|s| s.trim().to_string()) {
-        Some(s) if !s.is_empty() => (format!("<p>{}</p>", escape(&s)), s),
-        _ => (
-            rendered.summary_html.unwrap_or_default(),
-            rendered.summary_text,
-        ),
-    };
+    let (summary_html, summary_text, summary_is_own) =
+        match fm.summary.map(|s| s.trim().to_string()) {
+            Some(s) if !s.is_empty() => (format!("<p>{}</p>", escape(&s)), s, true),
+            _ => (
+                rendered.summary_html.unwrap_or_default(),
+                rendered.summary_text,
+                false,
+            ),
+        };
     Ok(Article {
         path: path.to_path_buf(),
         slug,
@@ -191,6 +196,7 @@ pub fn parse_article(
         updated,
         summary_html,
         summary_text,
+        summary_is_own,
         body_html: rendered.html,
         toc: rendered.toc,
         word_count: rendered.word_count,

@@ -73,6 +73,9 @@ pub struct EventView<'a> {
 pub struct ArticleView<'a> {
     #[serde(flatten)]
     pub card: ArticleCard<'a>,
+    /// The front matter's own summary, for a standfirst under the headline; `None` when
+    /// the summary is the body's first paragraph (so it is not shown twice).
+    pub standfirst: Option<&'a str>,
     /// The body as HTML.
     pub content: &'a str,
     pub toc: &'a [TocEntry],
@@ -136,6 +139,7 @@ pub fn article_view<'a>(config: &Config, site: &'a Site, index: usize) -> Articl
     let a = &site.articles[index];
     ArticleView {
         card: article_card(config, site, index),
+        standfirst: a.summary_is_own.then_some(a.summary_text.as_str()),
         content: &a.body_html,
         toc: &a.toc,
         word_count: a.word_count,
