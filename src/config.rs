@@ -17,6 +17,7 @@ const KEYS: &[&str] = &[
     "author",
     "output_dir",
     "paginate_by",
+    "feed_limit",
 ];
 
 #[derive(Debug, Clone, Deserialize)]
@@ -34,6 +35,12 @@ struct RawConfig {
     output_dir: PathBuf,
     #[serde(default = "default_paginate_by")]
     paginate_by: usize,
+    #[serde(default = "default_feed_limit")]
+    feed_limit: usize,
+}
+
+fn default_feed_limit() -> usize {
+    50
 }
 
 fn default_language() -> String {
@@ -62,6 +69,8 @@ pub struct Config {
     /// Where output goes, relative to the site root unless absolute.
     pub output_dir: PathBuf,
     pub paginate_by: usize,
+    /// Entries per Atom feed (the newest); feeds never hold the whole archive.
+    pub feed_limit: usize,
 }
 
 impl Config {
@@ -125,6 +134,7 @@ impl Config {
             author: raw.author,
             output_dir: raw.output_dir,
             paginate_by: raw.paginate_by,
+            feed_limit: raw.feed_limit.max(1),
         })
     }
 

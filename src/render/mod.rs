@@ -1,10 +1,14 @@
 //! From the site model to output files: the theme's templates, the typed views they get,
 //! the plan of pages, and rendering them in parallel.
 
+pub mod chart;
 pub mod context;
+pub mod feeds;
+pub mod lists;
 pub mod pages;
 pub mod plan;
 pub mod templates;
+pub mod timeline_pages;
 
 pub use pages::Renderer;
 pub use plan::{plan, PageJob, PageKind};

@@ -1,29 +1,31 @@
 //! Rendering each planned page: one function per page kind builds its template context
 //! from the typed views, then the theme renders it. Pages render in parallel.
+//!
+//! The page kinds are spread over sibling modules by theme: `lists` (companies, tags),
+//! `timeline_pages`, `feeds`. This one holds the renderer and the article pages.
 
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
 use tera::Context;
 
-use super::context::{article_card, article_view, site_view, term_link, TermLink};
+use super::context::{article_card, article_view, site_view};
 use super::plan::{page_count, pager_path, PageJob, PageKind};
 use super::templates::Theme;
 use crate::config::Config;
-use crate::date::DateView;
 use crate::error::Diagnostic;
 use crate::output::OutputFile;
-use crate::site::{Site, Term};
+use crate::site::Site;
 
 /// Renders pages of one site with one theme.
 pub struct Renderer<'a> {
-    config: &'a Config,
-    site: &'a Site,
+    pub(super) config: &'a Config,
+    pub(super) site: &'a Site,
     theme: &'a Theme,
     /// `site` and other globals, cloned into each page's context.
     base: Context,
     /// Each article's card, serialised once and shared by every list that shows it.
-    cards: Vec<Value>,
+    pub(super) cards: Vec<Value>,
 }
 
 /// Where a list page stands among its siblings, as `paginator` in templates.
@@ -45,16 +47,6 @@ pub struct PageLink {
     pub number: usize,
     pub url: String,
     pub current: bool,
-}
-
-/// A company or tag in an index list.
-#[derive(Serialize)]
-struct TermSummary {
-    #[serde(flatten)]
-    link: TermLink,
-    article_count: usize,
-    event_count: usize,
-    latest: Option<DateView>,
 }
 
 impl<'a> Renderer<'a> {
@@ -95,6 +87,7 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// Renders one job into its output file.
     pub fn render(&self, job: &PageJob) -> Result<OutputFile, Diagnostic> {
         let mut ctx = self.base.clone();
         ctx.insert("page_path", &job.path);
@@ -104,17 +97,18 @@ impl<'a> Renderer<'a> {
             PageKind::Home { page } => self.home(&mut ctx, *page),
             PageKind::Article(i) => self.article(&mut ctx, *i),
             PageKind::Page(i) => self.page(&mut ctx, *i),
-            PageKind::Companies => self.term_index(&mut ctx, "companies", &self.site.companies),
+            PageKind::Companies => self.companies(&mut ctx),
             PageKind::Company { id, page } => self.company(&mut ctx, *id, *page),
-            PageKind::Tags => self.term_index(&mut ctx, "tags", &self.site.tags),
-            PageKind::Tag { id, page } => {
-                self.term_page(&mut ctx, "tags", "tag", &self.site.tags[*id], *page)
-            }
+            PageKind::Tags => self.tags(&mut ctx),
+            PageKind::Tag { id, page } => self.tag(&mut ctx, *id, *page),
+            PageKind::Timeline => self.timeline(&mut ctx),
+            PageKind::TimelineYear(year) => self.timeline_year(&mut ctx, *year),
+            PageKind::Feed(feed) => self.feed(&mut ctx, *feed, &job.path),
             PageKind::NotFound => "404.html",
             PageKind::Asset(name) => name.as_str(),
         };
-        let html = self.theme.render(template, &ctx)?;
-        Ok(OutputFile::new(job.file(), html.into_bytes()))
+        let text = self.theme.render(template, &ctx)?;
+        Ok(OutputFile::new(job.file(), text.into_bytes()))
     }
 
     fn home(&self, ctx: &mut Context, page: usize) -> &'static str {
@@ -128,6 +122,11 @@ impl<'a> Renderer<'a> {
         // Newest first: the newer article is before this one, the older after.
         ctx.insert("newer", &i.checked_sub(1).map(|j| &self.cards[j]));
         ctx.insert("older", &self.cards.get(i + 1));
+        let related: Vec<&Value> = self.site.related[i]
+            .iter()
+            .map(|&j| &self.cards[j])
+            .collect();
+        ctx.insert("related", &related);
         "article.html"
     }
 
@@ -145,81 +144,13 @@ impl<'a> Renderer<'a> {
         "page.html"
     }
 
-    fn company(&self, ctx: &mut Context, id: usize, page: usize) -> &'static str {
-        let company = &self.site.companies[id];
-        let profile = company.profile.map(|p| &self.site.profiles[p]);
-        ctx.insert(
-            "profile",
-            &profile.map(|p| {
-                serde_json::json!({
-                    "name": p.name, "aliases": p.aliases, "website": p.website,
-                    "founded": p.founded, "headquarters": p.headquarters,
-                    "description": p.description_html, "summary_text": p.summary_text,
-                })
-            }),
-        );
-        self.term_page(ctx, "companies", "company", company, page)
-    }
-
-    fn term_page(
-        &self,
-        ctx: &mut Context,
-        section: &str,
-        singular: &str,
-        term: &Term,
-        page: usize,
-    ) -> &'static str {
-        let base = format!("{section}/{}/", term.slug);
-        ctx.insert(singular, &self.term_summary(section, term));
-        self.list(ctx, &base, &term.articles, page);
-        if singular == "company" {
-            "company.html"
-        } else {
-            "tag.html"
-        }
-    }
-
-    fn term_index(&self, ctx: &mut Context, section: &str, terms: &[Term]) -> &'static str {
-        let mut list: Vec<TermSummary> = terms
-            .iter()
-            .map(|t| self.term_summary(section, t))
-            .collect();
-        list.sort_by(|a, b| {
-            b.latest
-                .as_ref()
-                .map(|d| &d.iso)
-                .cmp(&a.latest.as_ref().map(|d| &d.iso))
-                .then_with(|| b.article_count.cmp(&a.article_count))
-                .then_with(|| a.link.name.to_lowercase().cmp(&b.link.name.to_lowercase()))
-        });
-        ctx.insert(section, &list);
-        if section == "companies" {
-            "companies.html"
-        } else {
-            "tags.html"
-        }
-    }
-
-    fn term_summary(&self, section: &str, term: &Term) -> TermSummary {
-        TermSummary {
-            link: term_link(self.config, section, term),
-            article_count: term.articles.len(),
-            event_count: term.events.len(),
-            latest: term
-                .articles
-                .first()
-                .map(|&i| DateView::from(&self.site.articles[i].date)),
-        }
-    }
-
     /// Puts page `page` of `items` (article indices) and its paginator in the context.
-    fn list(&self, ctx: &mut Context, base: &str, items: &[usize], page: usize) {
+    pub(super) fn list(&self, ctx: &mut Context, base: &str, items: &[usize], page: usize) {
         let per = self.config.paginate_by;
         let total_pages = page_count(items.len(), per);
-        let start = (page - 1) * per;
         let shown: Vec<&Value> = items
             .iter()
-            .skip(start)
+            .skip((page - 1) * per)
             .take(per)
             .map(|&i| &self.cards[i])
             .collect();

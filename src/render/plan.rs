@@ -22,9 +22,21 @@ pub enum PageKind {
         id: usize,
         page: usize,
     },
+    /// The latest months of the timeline, with links to every year.
+    Timeline,
+    TimelineYear(i32),
+    Feed(Feed),
     NotFound,
     /// A non-HTML theme file rendered as is (the stylesheet).
     Asset(String),
+}
+
+/// Which articles an Atom feed carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Feed {
+    Site,
+    Company(usize),
+    Tag(usize),
 }
 
 /// One page to render: its path below the site root (`2025/01/x/`, `404.html`) and kind.
@@ -62,63 +74,40 @@ pub fn pager_path(base: &str, page: usize) -> String {
 /// Every page of the site, in a stable order.
 pub fn plan(site: &Site, per_page: usize, assets: &[String]) -> Vec<PageJob> {
     let mut jobs = Vec::with_capacity(site.articles.len() * 2 + 16);
-    let paged =
-        |jobs: &mut Vec<PageJob>, base: &str, items: usize, kind: &dyn Fn(usize) -> PageKind| {
-            for page in 1..=page_count(items, per_page) {
-                jobs.push(PageJob {
-                    path: pager_path(base, page),
-                    kind: kind(page),
-                });
-            }
-        };
-    paged(&mut jobs, "", site.articles.len(), &|page| PageKind::Home {
-        page,
-    });
-    for i in 0..site.articles.len() {
-        jobs.push(PageJob {
-            path: site.articles[i].path_in_site(),
-            kind: PageKind::Article(i),
-        });
+    let mut add = |path: String, kind: PageKind| jobs.push(PageJob { path, kind });
+    for page in 1..=page_count(site.articles.len(), per_page) {
+        add(pager_path("", page), PageKind::Home { page });
+    }
+    add("atom.xml".into(), PageKind::Feed(Feed::Site));
+    for (i, a) in site.articles.iter().enumerate() {
+        add(a.path_in_site(), PageKind::Article(i));
     }
     for (i, p) in site.pages.iter().enumerate() {
-        jobs.push(PageJob {
-            path: p.path_in_site(),
-            kind: PageKind::Page(i),
-        });
+        add(p.path_in_site(), PageKind::Page(i));
     }
-    jobs.push(PageJob {
-        path: "companies/".into(),
-        kind: PageKind::Companies,
-    });
+    add("timeline/".into(), PageKind::Timeline);
+    for &(year, _) in &site.timeline.years {
+        add(format!("timeline/{year}/"), PageKind::TimelineYear(year));
+    }
+    add("companies/".into(), PageKind::Companies);
     for (id, c) in site.companies.iter().enumerate() {
-        paged(
-            &mut jobs,
-            &format!("companies/{}/", c.slug),
-            c.articles.len(),
-            &|page| PageKind::Company { id, page },
-        );
+        let base = format!("companies/{}/", c.slug);
+        for page in 1..=page_count(c.articles.len(), per_page) {
+            add(pager_path(&base, page), PageKind::Company { id, page });
+        }
+        add(format!("{base}atom.xml"), PageKind::Feed(Feed::Company(id)));
     }
-    jobs.push(PageJob {
-        path: "tags/".into(),
-        kind: PageKind::Tags,
-    });
+    add("tags/".into(), PageKind::Tags);
     for (id, t) in site.tags.iter().enumerate() {
-        paged(
-            &mut jobs,
-            &format!("tags/{}/", t.slug),
-            t.articles.len(),
-            &|page| PageKind::Tag { id, page },
-        );
+        let base = format!("tags/{}/", t.slug);
+        for page in 1..=page_count(t.articles.len(), per_page) {
+            add(pager_path(&base, page), PageKind::Tag { id, page });
+        }
+        add(format!("{base}atom.xml"), PageKind::Feed(Feed::Tag(id)));
     }
-    jobs.push(PageJob {
-        path: "404.html".into(),
-        kind: PageKind::NotFound,
-    });
+    add("404.html".into(), PageKind::NotFound);
     for name in assets {
-        jobs.push(PageJob {
-            path: name.clone(),
-            kind: PageKind::Asset(name.clone()),
-        });
+        add(name.clone(), PageKind::Asset(name.clone()));
     }
     jobs
 }

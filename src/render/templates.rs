@@ -23,6 +23,11 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("tags.html", include_str!("../../templates/tags.html")),
     ("tag.html", include_str!("../../templates/tag.html")),
     ("404.html", include_str!("../../templates/404.html")),
+    (
+        "timeline.html",
+        include_str!("../../templates/timeline.html"),
+    ),
+    ("atom.xml", include_str!("../../templates/atom.xml")),
     ("style.css", include_str!("../../templates/style.css")),
 ];
 
@@ -139,7 +144,7 @@ impl Theme {
         self.sources
             .iter()
             .map(|(n, _, _)| n.as_str())
-            .filter(|n| !n.ends_with(".html"))
+            .filter(|n| !n.ends_with(".html") && *n != "atom.xml")
     }
 }
 

@@ -1,17 +1,32 @@
 //! The site model: articles in date order, pages, and the companies and tags that group
 //! them. Knows nothing of templates or of the disk.
 
+pub mod related;
 pub mod terms;
+pub mod timeline;
 
+use rayon::prelude::*;
 use std::collections::HashMap;
 
 use crate::content::{Article, CompanyProfile, Content, Page};
 use crate::error::{Diagnostic, Diagnostics};
 pub use terms::Term;
 use terms::TermRegistry;
+pub use timeline::Timeline;
+
+/// How many related articles each article page shows.
+pub const RELATED_LIMIT: usize = 5;
 
 /// Top-level URL segments the theme uses; a page may not take one.
-pub const RESERVED: &[&str] = &["page", "companies", "tags", "timeline", "search", "static"];
+pub const RESERVED: &[&str] = &[
+    "page",
+    "companies",
+    "tags",
+    "timeline",
+    "search",
+    "static",
+    "editions",
+];
 
 #[derive(Debug)]
 pub struct Site {
@@ -26,6 +41,9 @@ pub struct Site {
     pub article_tags: Vec<Vec<usize>>,
     /// Per article, per event: the indices of the event's companies.
     pub event_companies: Vec<Vec<Vec<usize>>>,
+    /// Per article: related articles, best first.
+    pub related: Vec<Vec<usize>>,
+    pub timeline: Timeline,
 }
 
 impl Site {
@@ -78,7 +96,7 @@ impl Site {
         if !problems.is_empty() {
             return Err(problems);
         }
-        Ok(Site {
+        let mut site = Site {
             articles,
             pages,
             profiles,
@@ -87,7 +105,15 @@ impl Site {
             article_companies,
             article_tags,
             event_companies,
-        })
+            related: Vec::new(),
+            timeline: Timeline::default(),
+        };
+        site.related = (0..site.articles.len())
+            .into_par_iter()
+            .map(|i| related::related(&site, i, RELATED_LIMIT))
+            .collect();
+        site.timeline = Timeline::build(&site);
+        Ok(site)
     }
 }
 

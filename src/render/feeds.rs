@@ -1,0 +1,87 @@
+//! Atom feeds for the site, each company and each tag, holding the newest `feed_limit`
+//! articles (never the whole archive), with their full content.
+
+use serde::Serialize;
+use serde_json::Value;
+use tera::Context;
+
+use super::pages::Renderer;
+use super::plan::Feed;
+
+/// A feed, as `feed` in `atom.xml`.
+#[derive(Serialize)]
+struct FeedView<'a> {
+    title: String,
+    /// The HTML page this feed follows.
+    page_url: String,
+    /// The feed's own absolute URL, also its Atom id.
+    feed_url: String,
+    /// RFC 3339: the newest entry's date, or the Unix epoch for an empty feed.
+    updated: String,
+    entries: Vec<FeedEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct FeedEntry<'a> {
+    article: &'a Value,
+    /// The article's body HTML (escaped by the template into Atom's `type="html"`).
+    content: &'a str,
+    updated: String,
+}
+
+impl Renderer<'_> {
+    pub(super) fn feed(&self, ctx: &mut Context, feed: Feed, path: &str) -> &'static str {
+        let site = self.site;
+        let (title, page, articles): (String, String, &[usize]) = match feed {
+            Feed::Site => (self.config.title.clone(), String::new(), &[]),
+            Feed::Company(id) => {
+                let c = &site.companies[id];
+                (
+                    format!("{}: {}", self.config.title, c.name),
+                    format!("companies/{}/", c.slug),
+                    &c.articles,
+                )
+            }
+            Feed::Tag(id) => {
+                let t = &site.tags[id];
+                (
+                    format!("{}: {}", self.config.title, t.name),
+                    format!("tags/{}/", t.slug),
+                    &t.articles,
+                )
+            }
+        };
+        let limit = self.config.feed_limit;
+        let indices: Vec<usize> = match feed {
+            Feed::Site => (0..site.articles.len().min(limit)).collect(),
+            _ => articles.iter().take(limit).copied().collect(),
+        };
+        let entries: Vec<FeedEntry> = indices
+            .iter()
+            .map(|&i| {
+                let a = &site.articles[i];
+                FeedEntry {
+                    article: &self.cards[i],
+                    content: &a.body_html,
+                    updated: a.updated.unwrap_or(a.date).rfc3339(),
+                }
+            })
+            .collect();
+        let updated = entries
+            .iter()
+            .map(|e| e.updated.clone())
+            .max()
+            .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+        ctx.insert(
+            "feed",
+            &FeedView {
+                title,
+                page_url: self.config.permalink(&page),
+                feed_url: self.config.permalink(path),
+                updated,
+                entries,
+            },
+        );
+        "atom.xml"
+    }
+}

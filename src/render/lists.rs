@@ -1,0 +1,226 @@
+//! The company and tag pages: indexes (with activity sparklines and an A-Z list), and each
+//! term's page with its profile, activity chart, own timeline and related companies.
+
+use serde::Serialize;
+use std::collections::HashMap;
+use tera::Context;
+
+use super::chart::{activity_chart, Activity, ChartSize};
+use super::context::{term_link, TermLink};
+use super::pages::Renderer;
+use super::timeline_pages::{month_views, MonthView};
+use crate::date::DateView;
+use crate::site::timeline::{by_month, Entry};
+use crate::site::Term;
+
+/// How many timeline entries a company page shows (its latest); the chart shows them all.
+const COMPANY_TIMELINE_ENTRIES: usize = 24;
+const RELATED_COMPANIES: usize = 6;
+
+/// A company or tag in an index list, and at the head of its own page.
+#[derive(Serialize)]
+pub struct TermSummary {
+    #[serde(flatten)]
+    link: TermLink,
+    article_count: usize,
+    event_count: usize,
+    latest: Option<DateView>,
+    feed_url: String,
+    /// Inline SVG of articles and events per month.
+    activity: String,
+}
+
+/// Names under one initial, for the A-Z index.
+#[derive(Serialize)]
+struct Letter {
+    letter: String,
+    terms: Vec<TermLink>,
+}
+
+impl Renderer<'_> {
+    pub(super) fn companies(&self, ctx: &mut Context) -> &'static str {
+        self.term_index(ctx, "companies", &self.site.companies);
+        "companies.html"
+    }
+
+    pub(super) fn tags(&self, ctx: &mut Context) -> &'static str {
+        self.term_index(ctx, "tags", &self.site.tags);
+        "tags.html"
+    }
+
+    pub(super) fn company(&self, ctx: &mut Context, id: usize, page: usize) -> &'static str {
+        let company = &self.site.companies[id];
+        let profile = company.profile.map(|p| &self.site.profiles[p]);
+        ctx.insert(
+            "profile",
+            &profile.map(|p| {
+                serde_json::json!({
+                    "name": p.name, "aliases": p.aliases, "website": p.website,
+                    "founded": p.founded, "headquarters": p.headquarters,
+                    "description": p.description_html, "summary_text": p.summary_text,
+                })
+            }),
+        );
+        ctx.insert(
+            "company",
+            &self.term_summary("companies", company, ChartSize::Full),
+        );
+        ctx.insert("timeline", &self.company_timeline(company));
+        ctx.insert("related_companies", &self.related_companies(id));
+        self.list(
+            ctx,
+            &format!("companies/{}/", company.slug),
+            &company.articles,
+            page,
+        );
+        "company.html"
+    }
+
+    pub(super) fn tag(&self, ctx: &mut Context, id: usize, page: usize) -> &'static str {
+        let tag = &self.site.tags[id];
+        ctx.insert("tag", &self.term_summary("tags", tag, ChartSize::Full));
+        self.list(ctx, &format!("tags/{}/", tag.slug), &tag.articles, page);
+        "tag.html"
+    }
+
+    fn term_index(&self, ctx: &mut Context, section: &str, terms: &[Term]) {
+        let mut list: Vec<TermSummary> = terms
+            .iter()
+            .map(|t| self.term_summary(section, t, ChartSize::Spark))
+            .collect();
+        // Most recently active first, then the busiest, then by name.
+        list.sort_by(|a, b| {
+            let latest = |t: &TermSummary| t.latest.as_ref().map(|d| d.iso.clone());
+            latest(b)
+                .cmp(&latest(a))
+                .then_with(|| b.article_count.cmp(&a.article_count))
+                .then_with(|| a.link.name.to_lowercase().cmp(&b.link.name.to_lowercase()))
+        });
+        ctx.insert(section, &list);
+        ctx.insert("letters", &letters(list.iter().map(|t| &t.link)));
+    }
+
+    fn term_summary(&self, section: &str, term: &Term, size: ChartSize) -> TermSummary {
+        let link = term_link(self.config, section, term);
+        let id = format!("activity-{}", term.slug);
+        TermSummary {
+            feed_url: format!("{}atom.xml", link.url),
+            activity: activity_chart(&term.name, &id, &self.activity(term), size),
+            link,
+            article_count: term.articles.len(),
+            event_count: term.events.len(),
+            latest: term
+                .articles
+                .first()
+                .map(|&i| DateView::from(&self.site.articles[i].date)),
+        }
+    }
+
+    /// Articles and events per month for one term.
+    fn activity(&self, term: &Term) -> Activity {
+        let mut activity = Activity::new();
+        let key = |d: &crate::date::PostDate| (d.year(), d.month());
+        for &a in &term.articles {
+            activity
+                .entry(key(&self.site.articles[a].date))
+                .or_default()
+                .articles += 1;
+        }
+        for &(a, e) in &term.events {
+            activity
+                .entry(key(&self.site.articles[a].events[e].date))
+                .or_default()
+                .events += 1;
+        }
+        activity
+    }
+
+    /// The company's latest articles and events, by month.
+    fn company_timeline(&self, company: &Term) -> Vec<MonthView> {
+        // Both lists are newest first, so the latest entries are among their heads.
+        let entries = company
+            .articles
+            .iter()
+            .take(COMPANY_TIMELINE_ENTRIES)
+            .map(|&a| Entry::Article(a))
+            .chain(
+                latest_events(self, &company.events, COMPANY_TIMELINE_ENTRIES)
+                    .map(|(a, e)| Entry::Event(a, e)),
+            );
+        let mut months = by_month(self.site, entries);
+        let mut left = COMPANY_TIMELINE_ENTRIES;
+        months.retain_mut(|m| {
+            m.entries.truncate(left);
+            left -= m.entries.len();
+            !m.entries.is_empty()
+        });
+        month_views(self, &months)
+    }
+
+    /// The companies most often named in the same articles, most shared first.
+    fn related_companies(&self, id: usize) -> Vec<TermLink> {
+        let mut counts: HashMap<usize, usize> = HashMap::new();
+        for &a in &self.site.companies[id].articles {
+            for &other in &self.site.article_companies[a] {
+                if other != id {
+                    *counts.entry(other).or_default() += 1;
+                }
+            }
+        }
+        let mut ranked: Vec<(usize, usize)> = counts.into_iter().collect();
+        ranked.sort_by_key(|&(c, n)| {
+            (
+                std::cmp::Reverse(n),
+                self.site.companies[c].name.to_lowercase(),
+            )
+        });
+        ranked
+            .into_iter()
+            .take(RELATED_COMPANIES)
+            .map(|(c, _)| term_link(self.config, "companies", &self.site.companies[c]))
+            .collect()
+    }
+}
+
+/// The `limit` newest of a term's events (which are in article order, not event order).
+fn latest_events<'s>(
+    r: &'s Renderer<'_>,
+    events: &'s [(usize, usize)],
+    limit: usize,
+) -> impl Iterator<Item = (usize, usize)> + 's {
+    let mut sorted: Vec<(usize, usize)> = events.to_vec();
+    sorted.sort_by(|x, y| {
+        r.site.articles[y.0].events[y.1]
+            .date
+            .cmp(&r.site.articles[x.0].events[x.1].date)
+    });
+    sorted.truncate(limit);
+    sorted.into_iter()
+}
+
+/// Groups links by initial letter (A-Z; anything else under `#`, last), alphabetically.
+fn letters<'t>(links: impl Iterator<Item = &'t TermLink>) -> Vec<Letter> {
+    let initial = |name: &str| {
+        deunicode::deunicode(name)
+            .chars()
+            .next()
+            .filter(char::is_ascii_alphabetic)
+            .map_or('#', |c| c.to_ascii_uppercase())
+    };
+    let mut sorted: Vec<(char, String, &TermLink)> = links
+        .map(|l| (initial(&l.name), l.name.to_lowercase(), l))
+        .collect();
+    sorted.sort_by(|a, b| ((a.0 == '#'), a.0, &a.1).cmp(&((b.0 == '#'), b.0, &b.1)));
+    let mut letters: Vec<Letter> = Vec::new();
+    for (letter, _, link) in sorted {
+        let letter = letter.to_string();
+        match letters.last_mut() {
+            Some(l) if l.letter == letter => l.terms.push(link.clone()),
+            _ => letters.push(Letter {
+                letter,
+                terms: vec![link.clone()],
+            }),
+        }
+    }
+    letters
+}

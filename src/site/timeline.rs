@@ -1,0 +1,98 @@
+//! The timeline: articles and their dated events grouped by year and month, newest first.
+//! One sort of all entries, O(n log n); pages then take months or years from it.
+
+use crate::date::PostDate;
+
+use super::Site;
+
+/// One line on a timeline: an article, or one event of an article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entry {
+    Article(usize),
+    /// (article index, event index)
+    Event(usize, usize),
+}
+
+impl Entry {
+    pub fn date<'a>(&self, site: &'a Site) -> &'a PostDate {
+        match *self {
+            Entry::Article(a) => &site.articles[a].date,
+            Entry::Event(a, e) => &site.articles[a].events[e].date,
+        }
+    }
+
+    pub fn article(&self) -> usize {
+        match *self {
+            Entry::Article(a) | Entry::Event(a, _) => a,
+        }
+    }
+}
+
+/// The entries of one calendar month, newest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Month {
+    pub year: i32,
+    pub month: u8,
+    pub entries: Vec<Entry>,
+}
+
+/// Groups entries by month, newest month and newest entry first. Ties keep articles
+/// before events and the order given.
+pub fn by_month(site: &Site, entries: impl IntoIterator<Item = Entry>) -> Vec<Month> {
+    let mut entries: Vec<Entry> = entries.into_iter().collect();
+    entries.sort_by(|a, b| {
+        b.date(site)
+            .cmp(a.date(site))
+            .then_with(|| matches!(a, Entry::Event(..)).cmp(&matches!(b, Entry::Event(..))))
+    });
+    let mut months: Vec<Month> = Vec::new();
+    for entry in entries {
+        let d = entry.date(site);
+        match months.last_mut() {
+            Some(m) if m.year == d.year() && m.month == d.month() => m.entries.push(entry),
+            _ => months.push(Month {
+                year: d.year(),
+                month: d.month(),
+                entries: vec![entry],
+            }),
+        }
+    }
+    months
+}
+
+/// Every article and every event of the site.
+pub fn all_entries(site: &Site) -> impl Iterator<Item = Entry> + '_ {
+    site.articles.iter().enumerate().flat_map(|(a, article)| {
+        std::iter::once(Entry::Article(a))
+            .chain((0..article.events.len()).map(move |e| Entry::Event(a, e)))
+    })
+}
+
+/// The site timeline: every month, and the list of years with their entry counts.
+#[derive(Debug, Default)]
+pub struct Timeline {
+    pub months: Vec<Month>,
+    /// (year, number of entries), newest first.
+    pub years: Vec<(i32, usize)>,
+}
+
+impl Timeline {
+    pub fn build(site: &Site) -> Timeline {
+        let months = by_month(site, all_entries(site));
+        let mut years: Vec<(i32, usize)> = Vec::new();
+        for m in &months {
+            match years.last_mut() {
+                Some((y, n)) if *y == m.year => *n += m.entries.len(),
+                _ => years.push((m.year, m.entries.len())),
+            }
+        }
+        Timeline { months, years }
+    }
+
+    /// The months of one year, newest first.
+    pub fn year(&self, year: i32) -> &[Month] {
+        let start = self.months.partition_point(|m| m.year > year);
+        let end = self.months.partition_point(|m| m.year >= year);
+        &self.months[start..end]
+    }
+}
