@@ -4,3 +4,4 @@
 mod build_output;
 mod errors;
 mod support;
+mod timeline;
