@@ -20,7 +20,7 @@ fn company_pagination_boundaries() {
     for (n, pages) in [(1, 1), (2, 1), (3, 2), (4, 2), (5, 3)] {
         let site = with_articles(n, "companies = [\"Acme\"]");
         site.build_ok();
-        assert!(site.exists(&format!("companies/acme/index.html")), "n={n}");
+        assert!(site.exists("companies/acme/index.html"), "n={n}");
         for p in 2..=pages {
             assert!(
                 site.exists(&format!("companies/acme/page/{p}/index.html")),
