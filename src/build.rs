@@ -9,7 +9,7 @@ use crate::content::highlight::{stylesheet, Highlighter};
 use crate::content::{load_content, RenderEnv};
 use crate::error::{BuildError, Diagnostic, Diagnostics};
 use crate::output::{write_site, CopiedFile, OutputFile};
-use crate::render::{plan, Renderer, Theme};
+use crate::render::{plan, site_files, Renderer, Theme};
 use crate::site::Site;
 
 /// What `digest build` was asked to do.
@@ -77,8 +77,15 @@ pub fn render_site(options: &BuildOptions) -> Result<RenderedSite, BuildError> {
     let jobs = plan(&site, config.paginate_by, &assets);
     let renderer = Renderer::new(&config, &site, &theme);
     let mut files = renderer.render_all(&jobs).map_err(BuildError)?;
+    files.extend(site_files::sitemaps(&config, &site, &jobs));
+    files.push(site_files::robots(&config));
+    files.push(site_files::search_index(&site));
     files.push(OutputFile::new("highlight.css", stylesheet().into_bytes()));
+    // GitHub Pages: serve files as they are, without Jekyll.
     files.push(OutputFile::new(".nojekyll", Vec::new()));
+    if let Some(domain) = &config.cname {
+        files.push(OutputFile::new("CNAME", format!("{domain}\n").into_bytes()));
+    }
     let copies = static_files(root, &files)?;
     Ok(RenderedSite {
         article_count: site.articles.len(),

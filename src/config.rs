@@ -18,6 +18,7 @@ const KEYS: &[&str] = &[
     "output_dir",
     "paginate_by",
     "feed_limit",
+    "cname",
 ];
 
 #[derive(Debug, Clone, Deserialize)]
@@ -37,6 +38,7 @@ struct RawConfig {
     paginate_by: usize,
     #[serde(default = "default_feed_limit")]
     feed_limit: usize,
+    cname: Option<String>,
 }
 
 fn default_feed_limit() -> usize {
@@ -71,6 +73,8 @@ pub struct Config {
     pub paginate_by: usize,
     /// Entries per Atom feed (the newest); feeds never hold the whole archive.
     pub feed_limit: usize,
+    /// A custom domain for GitHub Pages, written to `CNAME` (when publishing from a branch).
+    pub cname: Option<String>,
 }
 
 impl Config {
@@ -135,6 +139,10 @@ impl Config {
             output_dir: raw.output_dir,
             paginate_by: raw.paginate_by,
             feed_limit: raw.feed_limit.max(1),
+            cname: raw
+                .cname
+                .map(|c| c.trim().to_string())
+                .filter(|c| !c.is_empty()),
         })
     }
 

@@ -82,6 +82,8 @@ pub struct ArticleView<'a> {
     pub word_count: usize,
     pub sources: &'a [Source],
     pub events: Vec<EventView<'a>>,
+    /// JSON-LD `NewsArticle`, safe to place inside `<script>` as it is.
+    pub json_ld: String,
 }
 
 pub fn site_view<'a>(config: &'a Config, site: &Site) -> SiteView<'a> {
@@ -137,8 +139,10 @@ pub fn article_card<'a>(config: &Config, site: &'a Site, index: usize) -> Articl
 
 pub fn article_view<'a>(config: &Config, site: &'a Site, index: usize) -> ArticleView<'a> {
     let a = &site.articles[index];
+    let card = article_card(config, site, index);
     ArticleView {
-        card: article_card(config, site, index),
+        json_ld: news_article_json_ld(config, &card),
+        card,
         standfirst: a.summary_is_own.then_some(a.summary_text.as_str()),
         content: &a.body_html,
         toc: &a.toc,
@@ -158,5 +162,52 @@ pub fn article_view<'a>(config: &Config, site: &'a Site, index: usize) -> Articl
                     .collect(),
             })
             .collect(),
+    }
+}
+
+/// schema.org `NewsArticle` for an article page, escaped so that no value (a title holding
+/// `</script>`, say) can end the script element it sits in.
+fn news_article_json_ld(config: &Config, card: &ArticleCard<'_>) -> String {
+    let publisher =
+        serde_json::json!({"@type": "Organization", "name": config.title, "url": config.base_url});
+    let author = if config.author.is_empty() {
+        publisher.clone()
+    } else {
+        serde_json::json!({"@type": "Organization", "name": config.author})
+    };
+    let value = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": card.title,
+        "description": card.summary_text,
+        "datePublished": card.date.rfc3339,
+        "dateModified": card.updated.as_ref().unwrap_or(&card.date).rfc3339,
+        "url": card.permalink,
+        "mainEntityOfPage": card.permalink,
+        "inLanguage": config.language,
+        "author": author,
+        "publisher": publisher,
+        "about": card.companies.iter().map(|c| serde_json::json!({"@type": "Organization", "name": c.name})).collect::<Vec<_>>(),
+        "keywords": card.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+    });
+    script_safe_json(&value.to_string())
+}
+
+/// JSON with `<`, `>` and `&` as Unicode escapes: still the same JSON, but inert in HTML.
+pub fn script_safe_json(json: &str) -> String {
+    json.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn script_safe_json_cannot_close_the_script() {
+        let json = serde_json::json!({"t": "</script><b>&"}).to_string();
+        let safe = super::script_safe_json(&json);
+        assert!(!safe.contains('<') && !safe.contains('>') && !safe.contains('&'));
+        let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back["t"], "</script><b>&");
     }
 }

@@ -7,6 +7,7 @@ pub mod feeds;
 pub mod lists;
 pub mod pages;
 pub mod plan;
+pub mod site_files;
 pub mod templates;
 pub mod timeline_pages;
 

@@ -104,6 +104,7 @@ impl<'a> Renderer<'a> {
             PageKind::Timeline => self.timeline(&mut ctx),
             PageKind::TimelineYear(year) => self.timeline_year(&mut ctx, *year),
             PageKind::Feed(feed) => self.feed(&mut ctx, *feed, &job.path),
+            PageKind::Search => "search.html",
             PageKind::NotFound => "404.html",
             PageKind::Asset(name) => name.as_str(),
         };

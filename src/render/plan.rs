@@ -26,6 +26,7 @@ pub enum PageKind {
     Timeline,
     TimelineYear(i32),
     Feed(Feed),
+    Search,
     NotFound,
     /// A non-HTML theme file rendered as is (the stylesheet).
     Asset(String),
@@ -105,6 +106,7 @@ pub fn plan(site: &Site, per_page: usize, assets: &[String]) -> Vec<PageJob> {
         }
         add(format!("{base}atom.xml"), PageKind::Feed(Feed::Tag(id)));
     }
+    add("search/".into(), PageKind::Search);
     add("404.html".into(), PageKind::NotFound);
     for name in assets {
         add(name.clone(), PageKind::Asset(name.clone()));

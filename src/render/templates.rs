@@ -28,6 +28,8 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../templates/timeline.html"),
     ),
     ("atom.xml", include_str!("../../templates/atom.xml")),
+    ("search.html", include_str!("../../templates/search.html")),
+    ("search.js", include_str!("../../templates/search.js")),
     ("style.css", include_str!("../../templates/style.css")),
 ];
 

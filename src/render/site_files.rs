@@ -1,0 +1,149 @@
+//! Files made from the whole site rather than from a template: the sitemap (split into an
+//! index past 50,000 URLs), `robots.txt`, `CNAME`, and the search index.
+
+use serde::Serialize;
+use std::fmt::Write;
+
+use super::plan::{PageJob, PageKind};
+use crate::config::Config;
+use crate::html::escape;
+use crate::output::OutputFile;
+use crate::site::Site;
+
+/// The sitemap protocol's limit of URLs per file.
+pub const SITEMAP_LIMIT: usize = 50_000;
+
+/// `sitemap.xml` for every HTML page of the plan; an index of numbered parts when large.
+pub fn sitemaps(config: &Config, site: &Site, jobs: &[PageJob]) -> Vec<OutputFile> {
+    let entries: Vec<(String, Option<String>)> = jobs
+        .iter()
+        .filter(|j| is_listed(&j.kind))
+        .map(|j| (config.permalink(&j.path), lastmod(site, &j.kind)))
+        .collect();
+    if entries.len() <= SITEMAP_LIMIT {
+        return vec![OutputFile::new(
+            "sitemap.xml",
+            urlset(&entries).into_bytes(),
+        )];
+    }
+    let mut files = Vec::new();
+    let mut index = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for (n, chunk) in entries.chunks(SITEMAP_LIMIT).enumerate() {
+        let name = format!("sitemap-{}.xml", n + 1);
+        let newest = chunk.iter().filter_map(|(_, d)| d.as_ref()).max();
+        let _ = write!(
+            index,
+            "  <sitemap><loc>{}</loc>",
+            escape(&config.permalink(&name))
+        );
+        if let Some(d) = newest {
+            let _ = write!(index, "<lastmod>{d}</lastmod>");
+        }
+        index.push_str("</sitemap>\n");
+        files.push(OutputFile::new(name, urlset(chunk).into_bytes()));
+    }
+    index.push_str("</sitemapindex>\n");
+    files.push(OutputFile::new("sitemap.xml", index.into_bytes()));
+    files
+}
+
+fn urlset(entries: &[(String, Option<String>)]) -> String {
+    let mut xml = String::with_capacity(entries.len() * 100 + 200);
+    xml.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for (url, lastmod) in entries {
+        let _ = write!(xml, "  <url><loc>{}</loc>", escape(url));
+        if let Some(d) = lastmod {
+            let _ = write!(xml, "<lastmod>{d}</lastmod>");
+        }
+        xml.push_str("</url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+/// HTML pages a search engine should know; not feeds, assets or the 404 page.
+fn is_listed(kind: &PageKind) -> bool {
+    !matches!(
+        kind,
+        PageKind::Feed(_) | PageKind::Asset(_) | PageKind::NotFound
+    )
+}
+
+/// When a page last changed: its article's date, or the newest article it lists.
+fn lastmod(site: &Site, kind: &PageKind) -> Option<String> {
+    let newest = |articles: &[usize]| articles.first().map(|&a| newest_date(site, a));
+    match kind {
+        PageKind::Article(a) => Some(newest_date(site, *a)),
+        PageKind::Home { .. } => (!site.articles.is_empty()).then(|| newest_date(site, 0)),
+        PageKind::Company { id, .. } => newest(&site.companies[*id].articles),
+        PageKind::Tag { id, .. } => newest(&site.tags[*id].articles),
+        _ => None,
+    }
+}
+
+fn newest_date(site: &Site, a: usize) -> String {
+    let article = &site.articles[a];
+    article.updated.unwrap_or(article.date).iso()
+}
+
+/// `robots.txt`, pointing crawlers at the sitemap.
+pub fn robots(config: &Config) -> OutputFile {
+    let text = format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+        config.permalink("sitemap.xml")
+    );
+    OutputFile::new("robots.txt", text.into_bytes())
+}
+
+/// The search index: compact arrays, names stored once.
+#[derive(Serialize)]
+struct SearchIndex<'a> {
+    /// What each item's positions hold.
+    fields: [&'static str; 6],
+    companies: Vec<&'a str>,
+    tags: Vec<&'a str>,
+    /// [title, summary, path below the base, ISO date, company indices, tag indices]
+    items: Vec<(&'a str, &'a str, String, String, &'a [usize], &'a [usize])>,
+}
+
+/// `search.json`: title, summary, companies, tags, date and path of every article.
+pub fn search_index(site: &Site) -> OutputFile {
+    let index = SearchIndex {
+        fields: ["title", "summary", "path", "date", "companies", "tags"],
+        companies: site.companies.iter().map(|c| c.name.as_str()).collect(),
+        tags: site.tags.iter().map(|t| t.name.as_str()).collect(),
+        items: site
+            .articles
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                (
+                    a.title.as_str(),
+                    a.summary_text.as_str(),
+                    a.path_in_site(),
+                    a.date.iso(),
+                    site.article_companies[i].as_slice(),
+                    site.article_tags[i].as_slice(),
+                )
+            })
+            .collect(),
+    };
+    let json = serde_json::to_string(&index).unwrap_or_else(|_| "{}".into());
+    OutputFile::new("search.json", json.into_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urlset_escapes_and_dates() {
+        let xml = urlset(&[
+            ("https://e.com/a&b/".into(), Some("2025-01-27".into())),
+            ("https://e.com/".into(), None),
+        ]);
+        assert!(xml
+            .contains("<url><loc>https://e.com/a&amp;b/</loc><lastmod>2025-01-27</lastmod></url>"));
+        assert!(xml.contains("<url><loc>https://e.com/</loc></url>"));
+    }
+}
