@@ -95,6 +95,10 @@ pub fn robots(config: &Config) -> OutputFile {
     OutputFile::new("robots.txt", text.into_bytes())
 }
 
+/// One article in the search index: title, summary, path below the base, ISO date,
+/// company indices, tag indices.
+type SearchItem<'a> = (&'a str, &'a str, String, String, &'a [usize], &'a [usize]);
+
 /// The search index: compact arrays, names stored once.
 #[derive(Serialize)]
 struct SearchIndex<'a> {
@@ -102,8 +106,7 @@ struct SearchIndex<'a> {
     fields: [&'static str; 6],
     companies: Vec<&'a str>,
     tags: Vec<&'a str>,
-    /// [title, summary, path below the base, ISO date, company indices, tag indices]
-    items: Vec<(&'a str, &'a str, String, String, &'a [usize], &'a [usize])>,
+    items: Vec<SearchItem<'a>>,
 }
 
 /// `search.json`: title, summary, companies, tags, date and path of every article.
