@@ -4,6 +4,7 @@
 use serde::Serialize;
 use std::fmt::Write;
 
+use super::context::script_safe_json;
 use super::plan::{PageJob, PageKind};
 use crate::config::Config;
 use crate::html::escape;
@@ -131,7 +132,8 @@ pub fn search_index(site: &Site) -> OutputFile {
             })
             .collect(),
     };
-    let json = serde_json::to_string(&index).unwrap_or_else(|_| "{}".into());
+    // Escaped like inline JSON, so the file is inert even if served or embedded as HTML.
+    let json = script_safe_json(&serde_json::to_string(&index).unwrap_or_else(|_| "{}".into()));
     OutputFile::new("search.json", json.into_bytes())
 }
 

@@ -3,5 +3,6 @@
 
 mod build_output;
 mod errors;
+mod publish;
 mod support;
 mod timeline;
