@@ -9,6 +9,7 @@ pub mod config;
 pub mod content;
 pub mod date;
 pub mod error;
+pub mod hash;
 pub mod html;
 pub mod output;
 pub mod render;

@@ -100,6 +100,8 @@ pub struct Article {
     pub sources: Vec<Source>,
     pub events: Vec<Event>,
     pub draft: bool,
+    /// A hash of the file's text: equal hashes mean an unchanged article (for rebuilds).
+    pub source_hash: u64,
 }
 
 impl Article {
@@ -205,6 +207,7 @@ pub fn parse_article(
         sources: fm.sources,
         events,
         draft: fm.draft,
+        source_hash: crate::hash::of(&text),
     })
 }
 

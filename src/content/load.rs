@@ -2,47 +2,60 @@
 //! that one run reports all bad files at once.
 
 use rayon::prelude::*;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::article::{parse_article, Article};
 use super::front_matter::normalize;
 use super::page::{parse_page, Page};
 use super::profile::{parse_profile, CompanyProfile};
 use super::RenderEnv;
-use crate::error::{line_col, Diagnostic, Diagnostics};
+use crate::error::{line_col, Diagnostic};
 
-/// Everything under `content/`, parsed and rendered.
+/// Everything under `content/`, parsed and rendered: the input of the site model.
 #[derive(Debug, Default)]
 pub struct Content {
-    pub articles: Vec<Article>,
+    pub articles: Vec<Arc<Article>>,
     pub profiles: Vec<CompanyProfile>,
     pub pages: Vec<Page>,
 }
 
-/// Loads `content/articles`, `content/companies` and `content/pages` below `root`.
-/// Drafts are left out unless `drafts` is set.
-pub fn load_content(
+/// Every article file under `content/articles`, keyed by its path on disk, each parsed or
+/// with its problems; and the problems of walking the folder itself.
+pub type ArticleFiles = BTreeMap<PathBuf, Result<Arc<Article>, Vec<Diagnostic>>>;
+
+pub fn load_articles(root: &Path, env: &RenderEnv<'_>) -> (ArticleFiles, Vec<Diagnostic>) {
+    let (files, walk_problems) = find_markdown(root, ARTICLES);
+    let parsed: Vec<_> = files
+        .par_iter()
+        .map(|(full, shown)| {
+            let result = read_text(full, shown)
+                .map_err(|d| vec![d])
+                .and_then(|text| parse_article(shown, &normalize(&text), env))
+                .map(Arc::new);
+            (full.clone(), result)
+        })
+        .collect();
+    (parsed.into_iter().collect(), walk_problems)
+}
+
+/// Company profiles from `content/companies`.
+pub fn load_profiles(
     root: &Path,
     env: &RenderEnv<'_>,
-    drafts: bool,
-) -> Result<Content, Diagnostics> {
-    let mut problems = Diagnostics::default();
-    let mut articles = load_dir(root, "content/articles", env, &mut problems, parse_article);
-    let profiles = load_dir(root, "content/companies", env, &mut problems, parse_profile);
-    let mut pages = load_dir(root, "content/pages", env, &mut problems, parse_page);
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    if !drafts {
-        articles.retain(|a| !a.draft);
-        pages.retain(|p| !p.draft);
-    }
-    Ok(Content {
-        articles,
-        profiles,
-        pages,
-    })
+) -> Result<Vec<CompanyProfile>, Vec<Diagnostic>> {
+    load_dir(root, PROFILES, env, parse_profile)
 }
+
+/// Standalone pages from `content/pages`.
+pub fn load_pages(root: &Path, env: &RenderEnv<'_>) -> Result<Vec<Page>, Vec<Diagnostic>> {
+    load_dir(root, PAGES, env, parse_page)
+}
+
+pub const ARTICLES: &str = "content/articles";
+pub const PROFILES: &str = "content/companies";
+pub const PAGES: &str = "content/pages";
 
 type Parse<T> = fn(&Path, &str, &RenderEnv<'_>) -> Result<T, Vec<Diagnostic>>;
 
@@ -50,11 +63,9 @@ fn load_dir<T: Send>(
     root: &Path,
     dir: &str,
     env: &RenderEnv<'_>,
-    problems: &mut Diagnostics,
     parse: Parse<T>,
-) -> Vec<T> {
-    let (files, walk_problems) = find_markdown(root, dir);
-    walk_problems.into_iter().for_each(|d| problems.push(d));
+) -> Result<Vec<T>, Vec<Diagnostic>> {
+    let (files, mut problems) = find_markdown(root, dir);
     let results: Vec<Result<T, Vec<Diagnostic>>> = files
         .par_iter()
         .map(|(full, shown)| {
@@ -66,15 +77,30 @@ fn load_dir<T: Send>(
     for result in results {
         match result {
             Ok(item) => items.push(item),
-            Err(ds) => ds.into_iter().for_each(|d| problems.push(d)),
+            Err(ds) => problems.extend(ds),
         }
     }
-    items
+    if problems.is_empty() {
+        Ok(items)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Reads and parses one article file; `full` is its path on disk.
+pub fn load_article(
+    root: &Path,
+    full: &Path,
+    env: &RenderEnv<'_>,
+) -> Result<Article, Vec<Diagnostic>> {
+    let shown = crate::display_path(root, full.strip_prefix(root).unwrap_or(full));
+    let text = read_text(full, &shown).map_err(|d| vec![d])?;
+    parse_article(&shown, &normalize(&text), env)
 }
 
 /// Markdown files below `root/dir`, as (path to read, path to show), in a stable order.
 /// Hidden files and editors' backup files are skipped; a symlink loop is a problem.
-fn find_markdown(root: &Path, dir: &str) -> (Vec<(PathBuf, PathBuf)>, Vec<Diagnostic>) {
+pub fn find_markdown(root: &Path, dir: &str) -> (Vec<(PathBuf, PathBuf)>, Vec<Diagnostic>) {
     let base = root.join(dir);
     let mut files = Vec::new();
     let mut problems = Vec::new();
@@ -113,7 +139,7 @@ fn find_markdown(root: &Path, dir: &str) -> (Vec<(PathBuf, PathBuf)>, Vec<Diagno
 }
 
 /// Dot files, and the swap and backup files of vim, emacs and others.
-fn is_ignored(name: &str) -> bool {
+pub fn is_ignored(name: &str) -> bool {
     name.starts_with('.') || name.starts_with('#') || name.ends_with('~') || name.ends_with(".swp")
 }
 

@@ -11,7 +11,7 @@ pub mod page;
 pub mod profile;
 
 pub use article::{Article, Event, Source};
-pub use load::{load_content, Content};
+pub use load::{load_articles, load_pages, load_profiles, Content};
 pub use page::Page;
 pub use profile::CompanyProfile;
 

@@ -22,7 +22,6 @@ pub struct SiteView<'a> {
     pub author: &'a str,
     /// Standalone pages, for the navigation.
     pub pages: Vec<Link>,
-    pub article_count: usize,
 }
 
 /// A name and where it leads.
@@ -102,7 +101,6 @@ pub fn site_view<'a>(config: &'a Config, site: &Site) -> SiteView<'a> {
                 url: config.url(&p.path_in_site()),
             })
             .collect(),
-        article_count: site.articles.len(),
     }
 }
 

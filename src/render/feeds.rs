@@ -30,7 +30,7 @@ struct FeedEntry<'a> {
 }
 
 impl Renderer<'_> {
-    pub(super) fn feed(&self, ctx: &mut Context, feed: Feed, path: &str) -> &'static str {
+    pub(super) fn feed(&self, ctx: &mut Context, feed: Feed, path: &str) {
         let site = self.site;
         let (title, page, articles): (String, String, &[usize]) = match feed {
             Feed::Site => (self.config.title.clone(), String::new(), &[]),
@@ -82,6 +82,5 @@ impl Renderer<'_> {
                 entries,
             },
         );
-        "atom.xml"
     }
 }

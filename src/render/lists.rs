@@ -38,17 +38,15 @@ struct Letter {
 }
 
 impl Renderer<'_> {
-    pub(super) fn companies(&self, ctx: &mut Context) -> &'static str {
+    pub(super) fn companies(&self, ctx: &mut Context) {
         self.term_index(ctx, "companies", &self.site.companies);
-        "companies.html"
     }
 
-    pub(super) fn tags(&self, ctx: &mut Context) -> &'static str {
+    pub(super) fn tags(&self, ctx: &mut Context) {
         self.term_index(ctx, "tags", &self.site.tags);
-        "tags.html"
     }
 
-    pub(super) fn company(&self, ctx: &mut Context, id: usize, page: usize) -> &'static str {
+    pub(super) fn company(&self, ctx: &mut Context, id: usize, page: usize) {
         let company = &self.site.companies[id];
         let profile = company.profile.map(|p| &self.site.profiles[p]);
         ctx.insert(
@@ -73,14 +71,12 @@ impl Renderer<'_> {
             &company.articles,
             page,
         );
-        "company.html"
     }
 
-    pub(super) fn tag(&self, ctx: &mut Context, id: usize, page: usize) -> &'static str {
+    pub(super) fn tag(&self, ctx: &mut Context, id: usize, page: usize) {
         let tag = &self.site.tags[id];
         ctx.insert("tag", &self.term_summary("tags", tag, ChartSize::Full));
         self.list(ctx, &format!("tags/{}/", tag.slug), &tag.articles, page);
-        "tag.html"
     }
 
     fn term_index(&self, ctx: &mut Context, section: &str, terms: &[Term]) {

@@ -4,6 +4,7 @@
 pub mod chart;
 pub mod context;
 pub mod feeds;
+pub mod fingerprint;
 pub mod lists;
 pub mod pages;
 pub mod plan;

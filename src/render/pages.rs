@@ -93,7 +93,7 @@ impl<'a> Renderer<'a> {
         ctx.insert("page_path", &job.path);
         ctx.insert("current_url", &self.config.url(&job.path));
         ctx.insert("canonical", &self.config.permalink(&job.path));
-        let template = match &job.kind {
+        match &job.kind {
             PageKind::Home { page } => self.home(&mut ctx, *page),
             PageKind::Article(i) => self.article(&mut ctx, *i),
             PageKind::Page(i) => self.page(&mut ctx, *i),
@@ -104,21 +104,18 @@ impl<'a> Renderer<'a> {
             PageKind::Timeline => self.timeline(&mut ctx),
             PageKind::TimelineYear(year) => self.timeline_year(&mut ctx, *year),
             PageKind::Feed(feed) => self.feed(&mut ctx, *feed, &job.path),
-            PageKind::Search => "search.html",
-            PageKind::NotFound => "404.html",
-            PageKind::Asset(name) => name.as_str(),
-        };
-        let text = self.theme.render(template, &ctx)?;
+            PageKind::Search | PageKind::NotFound | PageKind::Asset(_) => {}
+        }
+        let text = self.theme.render(job.kind.template(), &ctx)?;
         Ok(OutputFile::new(job.file(), text.into_bytes()))
     }
 
-    fn home(&self, ctx: &mut Context, page: usize) -> &'static str {
+    fn home(&self, ctx: &mut Context, page: usize) {
         let all: Vec<usize> = (0..self.site.articles.len()).collect();
         self.list(ctx, "", &all, page);
-        "index.html"
     }
 
-    fn article(&self, ctx: &mut Context, i: usize) -> &'static str {
+    fn article(&self, ctx: &mut Context, i: usize) {
         ctx.insert("article", &article_view(self.config, self.site, i));
         // Newest first: the newer article is before this one, the older after.
         ctx.insert("newer", &i.checked_sub(1).map(|j| &self.cards[j]));
@@ -128,10 +125,9 @@ impl<'a> Renderer<'a> {
             .map(|&j| &self.cards[j])
             .collect();
         ctx.insert("related", &related);
-        "article.html"
     }
 
-    fn page(&self, ctx: &mut Context, i: usize) -> &'static str {
+    fn page(&self, ctx: &mut Context, i: usize) {
         let p = &self.site.pages[i];
         ctx.insert(
             "page",
@@ -142,7 +138,6 @@ impl<'a> Renderer<'a> {
                 "url": self.config.url(&p.path_in_site()),
             }),
         );
-        "page.html"
     }
 
     /// Puts page `page` of `items` (article indices) and its paginator in the context.

@@ -32,6 +32,41 @@ pub enum PageKind {
     Asset(String),
 }
 
+/// Every template a page kind renders with (assets aside).
+pub const PAGE_TEMPLATES: &[&str] = &[
+    "index.html",
+    "article.html",
+    "page.html",
+    "companies.html",
+    "company.html",
+    "tags.html",
+    "tag.html",
+    "timeline.html",
+    "atom.xml",
+    "search.html",
+    "404.html",
+];
+
+impl PageKind {
+    /// The theme template that renders this kind of page.
+    pub fn template(&self) -> &str {
+        match self {
+            PageKind::Home { .. } => "index.html",
+            PageKind::Article(_) => "article.html",
+            PageKind::Page(_) => "page.html",
+            PageKind::Companies => "companies.html",
+            PageKind::Company { .. } => "company.html",
+            PageKind::Tags => "tags.html",
+            PageKind::Tag { .. } => "tag.html",
+            PageKind::Timeline | PageKind::TimelineYear(_) => "timeline.html",
+            PageKind::Feed(_) => "atom.xml",
+            PageKind::Search => "search.html",
+            PageKind::NotFound => "404.html",
+            PageKind::Asset(name) => name,
+        }
+    }
+}
+
 /// Which articles an Atom feed carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Feed {

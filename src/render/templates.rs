@@ -141,6 +141,27 @@ impl Theme {
         })
     }
 
+    /// A version for each template that renders pages: a hash of its own text and of every
+    /// shared template (base, macros, partials), so editing `article.html` changes only
+    /// article pages' fingerprints while editing `base.html` changes all of them.
+    pub fn versions(&self) -> std::collections::HashMap<String, u64> {
+        use crate::render::plan::PAGE_TEMPLATES;
+        let is_page = |n: &str| PAGE_TEMPLATES.contains(&n) || self.assets().any(|a| a == n);
+        let shared = crate::hash::of(
+            &self
+                .sources
+                .iter()
+                .filter(|(n, _, _)| !is_page(n))
+                .map(|(n, _, t)| (n, t))
+                .collect::<Vec<_>>(),
+        );
+        self.sources
+            .iter()
+            .filter(|(n, _, _)| is_page(n))
+            .map(|(n, _, t)| (n.clone(), crate::hash::of(&(shared, t))))
+            .collect()
+    }
+
     /// Template names that are not pages: the files a site's output gets as they are rendered.
     pub fn assets(&self) -> impl Iterator<Item = &str> {
         self.sources

@@ -47,7 +47,7 @@ struct YearLink {
 }
 
 impl Renderer<'_> {
-    pub(super) fn timeline(&self, ctx: &mut Context) -> &'static str {
+    pub(super) fn timeline(&self, ctx: &mut Context) {
         let months = &self.site.timeline.months;
         let mut shown = 0;
         let mut total = 0;
@@ -58,14 +58,12 @@ impl Renderer<'_> {
         ctx.insert("months", &month_views(self, &months[..shown]));
         ctx.insert("years", &self.year_links(None));
         ctx.insert("year", &Option::<i32>::None);
-        "timeline.html"
     }
 
-    pub(super) fn timeline_year(&self, ctx: &mut Context, year: i32) -> &'static str {
+    pub(super) fn timeline_year(&self, ctx: &mut Context, year: i32) {
         ctx.insert("months", &month_views(self, self.site.timeline.year(year)));
         ctx.insert("years", &self.year_links(Some(year)));
         ctx.insert("year", &year);
-        "timeline.html"
     }
 
     fn year_links(&self, current: Option<i32>) -> Vec<YearLink> {

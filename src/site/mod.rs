@@ -7,6 +7,7 @@ pub mod timeline;
 
 use rayon::prelude::*;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::content::{Article, CompanyProfile, Content, Page};
 use crate::error::{Diagnostic, Diagnostics};
@@ -31,7 +32,7 @@ pub const RESERVED: &[&str] = &[
 #[derive(Debug)]
 pub struct Site {
     /// Newest first.
-    pub articles: Vec<Article>,
+    pub articles: Vec<Arc<Article>>,
     pub pages: Vec<Page>,
     pub profiles: Vec<CompanyProfile>,
     pub companies: Vec<Term>,
@@ -139,7 +140,7 @@ fn group(
 }
 
 /// Two articles (or pages) on one URL is an error naming both files.
-fn check_urls(articles: &[Article], pages: &[Page], problems: &mut Diagnostics) {
+fn check_urls(articles: &[Arc<Article>], pages: &[Page], problems: &mut Diagnostics) {
     let mut seen: HashMap<String, &std::path::Path> = HashMap::new();
     let items = articles
         .iter()

@@ -3,6 +3,7 @@
 
 mod build_output;
 mod errors;
+mod incremental;
 mod publish;
 mod support;
 mod timeline;

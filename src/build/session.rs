@@ -1,0 +1,396 @@
+//! A build session: keeps what the last build loaded and rendered, so that a rebuild after
+//! a change re-reads only the changed files and re-renders only the pages whose
+//! fingerprint changed. `digest build` is a session's first, full build; `digest serve`
+//! keeps one session alive.
+
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::{load_config, static_files, BuildOptions};
+use crate::config::Config;
+use crate::content::highlight::{stylesheet, Highlighter};
+use crate::content::load::{load_article, ArticleFiles};
+use crate::content::{
+    load_articles, load_pages, load_profiles, Article, CompanyProfile, Content, Page, RenderEnv,
+};
+use crate::error::{BuildError, Diagnostic, Diagnostics};
+use crate::hash::Fnv;
+use crate::output::{CopiedFile, OutputFile};
+use crate::render::fingerprint::{fingerprint, Inputs, Versions};
+use crate::render::{plan, site_files, PageJob, Renderer, Theme};
+use crate::site::Site;
+
+/// The built site's files: path below the output root -> bytes.
+pub type SiteFiles = HashMap<String, Arc<[u8]>>;
+
+/// What changed since the last build, as the watcher classified it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// Everything: config.toml changed, or this is the first build.
+    pub all: bool,
+    pub templates: bool,
+    /// Company profiles or standalone pages.
+    pub profiles_or_pages: bool,
+    pub statics: bool,
+    /// Article files (on disk) added, edited, renamed or removed.
+    pub articles: Vec<PathBuf>,
+}
+
+impl Changes {
+    pub fn everything() -> Changes {
+        Changes {
+            all: true,
+            ..Changes::default()
+        }
+    }
+}
+
+/// One article file's parse result.
+type Parsed = Result<Arc<Article>, Vec<Diagnostic>>;
+
+/// The result of a successful (re)build.
+pub struct Built {
+    pub config: Config,
+    pub files: Arc<SiteFiles>,
+    pub copies: Arc<Vec<CopiedFile>>,
+    pub article_count: usize,
+    /// Pages rendered this time (fewer than all on an incremental rebuild).
+    pub rendered: usize,
+    /// Output paths whose bytes changed, were added, or went away.
+    pub changed: Vec<String>,
+}
+
+/// A long-lived builder.
+pub struct Session {
+    options: BuildOptions,
+    highlighter: Highlighter,
+    /// Every article file, parsed or with its problems.
+    articles: ArticleFiles,
+    walk_problems: Vec<Diagnostic>,
+    loaded: Option<Loaded>,
+    last: Option<LastBuild>,
+}
+
+/// What is loaded besides articles; replaced whole when it changes.
+struct Loaded {
+    config: Config,
+    theme: Theme,
+    profiles: Vec<CompanyProfile>,
+    pages: Vec<Page>,
+    copies: Arc<Vec<CopiedFile>>,
+    stylesheet: Arc<[u8]>,
+}
+
+struct LastBuild {
+    fingerprints: HashMap<String, u64>,
+    files: Arc<SiteFiles>,
+}
+
+impl Session {
+    pub fn new(options: BuildOptions) -> Session {
+        Session {
+            options,
+            highlighter: Highlighter::default(),
+            articles: ArticleFiles::new(),
+            walk_problems: Vec::new(),
+            loaded: None,
+            last: None,
+        }
+    }
+
+    pub fn options(&self) -> &BuildOptions {
+        &self.options
+    }
+
+    /// Rebuilds after `changes`. On error the last good build stays as it was.
+    pub fn rebuild(&mut self, changes: &Changes) -> Result<Built, BuildError> {
+        let everything = changes.all || self.loaded.is_none();
+        if everything {
+            self.reload_all()?;
+        } else {
+            self.reload_parts(changes)?;
+        }
+        let loaded = self.loaded.as_ref().expect("loaded above");
+        let mut problems = Diagnostics::default();
+        self.walk_problems
+            .iter()
+            .cloned()
+            .for_each(|d| problems.push(d));
+        let mut articles = Vec::with_capacity(self.articles.len());
+        for result in self.articles.values() {
+            match result {
+                Ok(a) if self.options.drafts || !a.draft => articles.push(Arc::clone(a)),
+                Ok(_) => {}
+                Err(ds) => ds.iter().cloned().for_each(|d| problems.push(d)),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems.into_error());
+        }
+        let pages = loaded
+            .pages
+            .iter()
+            .filter(|p| self.options.drafts || !p.draft)
+            .cloned()
+            .collect();
+        let content = Content {
+            articles,
+            profiles: loaded.profiles.clone(),
+            pages,
+        };
+        let site = Site::build(content).map_err(Diagnostics::into_error)?;
+        let built = render(
+            loaded,
+            &site,
+            if everything { None } else { self.last.as_ref() },
+        )?;
+        self.last = Some(LastBuild {
+            fingerprints: built.1,
+            files: Arc::clone(&built.0.files),
+        });
+        Ok(built.0)
+    }
+
+    fn reload_all(&mut self) -> Result<(), BuildError> {
+        let config = load_config(&self.options)?;
+        let root = self.options.root.clone();
+        let env = RenderEnv {
+            highlighter: &self.highlighter,
+            base_path: &config.base_path,
+        };
+        let mut problems = Diagnostics::default();
+        let ((theme, (articles, walk)), (profiles, pages)) = rayon::join(
+            || {
+                rayon::join(
+                    || Theme::load(&root, &config),
+                    || load_articles(&root, &env),
+                )
+            },
+            || rayon::join(|| load_profiles(&root, &env), || load_pages(&root, &env)),
+        );
+        self.articles = articles;
+        self.walk_problems = walk;
+        let (theme, profiles, pages) = (
+            collect(theme, &mut problems),
+            collect(profiles, &mut problems),
+            collect(pages, &mut problems),
+        );
+        let copies = static_files(&root)
+            .map_err(|e| e.0.into_iter().for_each(|d| problems.push(d)))
+            .ok();
+        let (Some(theme), Some(profiles), Some(pages), Some(copies)) =
+            (theme, profiles, pages, copies)
+        else {
+            // Keep the previous good state, but forget it is current: the next change
+            // reloads everything again.
+            self.loaded = None;
+            return Err(problems.into_error());
+        };
+        self.loaded = Some(Loaded {
+            config,
+            theme,
+            profiles,
+            pages,
+            copies: Arc::new(copies),
+            stylesheet: stylesheet().into_bytes().into(),
+        });
+        Ok(())
+    }
+
+    fn reload_parts(&mut self, changes: &Changes) -> Result<(), BuildError> {
+        let root = self.options.root.clone();
+        let loaded = self
+            .loaded
+            .as_mut()
+            .expect("reload_parts needs a loaded session");
+        let env = RenderEnv {
+            highlighter: &self.highlighter,
+            base_path: &loaded.config.base_path,
+        };
+        let fail = |ds: Vec<Diagnostic>| BuildError(ds);
+        if changes.templates {
+            loaded.theme = Theme::load(&root, &loaded.config).map_err(fail)?;
+        }
+        if changes.profiles_or_pages {
+            loaded.profiles = load_profiles(&root, &env).map_err(fail)?;
+            loaded.pages = load_pages(&root, &env).map_err(fail)?;
+        }
+        if changes.statics {
+            loaded.copies = Arc::new(static_files(&root)?);
+        }
+        if changes.articles.iter().any(|p| p.is_dir()) {
+            // A folder moved in or out: walk the articles again (cheap next to parsing,
+            // and unchanged files are not re-read... they are, but only once per move).
+            let (articles, walk) = load_articles(&root, &env);
+            self.articles = articles;
+            self.walk_problems = walk;
+            return Ok(());
+        }
+        let updates: Vec<(PathBuf, Option<Parsed>)> = changes
+            .articles
+            .par_iter()
+            .map(|path| {
+                let parsed = path
+                    .is_file()
+                    .then(|| load_article(&root, path, &env).map(Arc::new));
+                (path.clone(), parsed)
+            })
+            .collect();
+        for (path, parsed) in updates {
+            match parsed {
+                Some(result) => self.articles.insert(path, result),
+                None => self.articles.remove(&path),
+            };
+        }
+        Ok(())
+    }
+}
+
+/// The value, or its problems moved into `problems`.
+fn collect<T>(result: Result<T, Vec<Diagnostic>>, problems: &mut Diagnostics) -> Option<T> {
+    result
+        .map_err(|ds| ds.into_iter().for_each(|d| problems.push(d)))
+        .ok()
+}
+
+/// Renders the pages whose fingerprints differ from `last` (all when there is none).
+fn render(
+    loaded: &Loaded,
+    site: &Site,
+    last: Option<&LastBuild>,
+) -> Result<(Built, HashMap<String, u64>), BuildError> {
+    let config = &loaded.config;
+    let assets: Vec<String> = loaded.theme.assets().map(str::to_string).collect();
+    let jobs = plan(site, config.paginate_by, &assets);
+    let versions = Versions::of(site);
+    let inputs = Inputs {
+        site,
+        versions: &versions,
+        per_page: config.paginate_by,
+        feed_limit: config.feed_limit,
+    };
+    let template_versions = loaded.theme.versions();
+    let salt = global_salt(config, site);
+    let fingerprints: HashMap<String, u64> = jobs
+        .par_iter()
+        .map(|job| {
+            let t = template_versions
+                .get(job.kind.template())
+                .copied()
+                .unwrap_or(0);
+            (
+                job.file(),
+                fingerprint(&inputs, job, crate::hash::of(&(salt, t))),
+            )
+        })
+        .collect();
+    let stale: Vec<PageJob> = jobs
+        .iter()
+        .filter(|job| {
+            let file = job.file();
+            last.is_none_or(|l| {
+                l.fingerprints.get(&file) != fingerprints.get(&file) || !l.files.contains_key(&file)
+            })
+        })
+        .cloned()
+        .collect();
+    let renderer = Renderer::new(config, site, &loaded.theme);
+    let rendered = renderer.render_all(&stale).map_err(BuildError)?;
+    let rendered_count = rendered.len();
+
+    let mut files: SiteFiles = HashMap::with_capacity(jobs.len() + 8);
+    if let Some(l) = last {
+        for job in &jobs {
+            let file = job.file();
+            if let Some(bytes) = l.files.get(&file) {
+                files.insert(file, Arc::clone(bytes));
+            }
+        }
+    }
+    let mut generated = rendered;
+    generated.extend(site_files::sitemaps(config, site, &jobs));
+    generated.push(site_files::robots(config));
+    generated.push(site_files::search_index(site));
+    // GitHub Pages: serve files as they are, without Jekyll.
+    generated.push(OutputFile::new(".nojekyll", Vec::new()));
+    if let Some(domain) = &config.cname {
+        generated.push(OutputFile::new("CNAME", format!("{domain}\n").into_bytes()));
+    }
+    for f in generated {
+        files.insert(f.path, f.bytes.into());
+    }
+    files.insert("highlight.css".into(), Arc::clone(&loaded.stylesheet));
+    check_static_clashes(config, &files, &loaded.copies)?;
+    let changed = changed_paths(last.map(|l| &*l.files), &files);
+    Ok((
+        Built {
+            config: config.clone(),
+            files: Arc::new(files),
+            copies: Arc::clone(&loaded.copies),
+            article_count: site.articles.len(),
+            rendered: rendered_count,
+            changed,
+        },
+        fingerprints,
+    ))
+}
+
+/// What every page shows: the config and the navigation.
+fn global_salt(config: &Config, site: &Site) -> u64 {
+    let mut h = Fnv::default();
+    (
+        &config.title,
+        &config.description,
+        &config.base_url,
+        &config.language,
+        &config.author,
+    )
+        .hash(&mut h);
+    (config.paginate_by, config.feed_limit).hash(&mut h);
+    for p in &site.pages {
+        (&p.title, &p.slug).hash(&mut h);
+    }
+    h.finish()
+}
+
+/// A static file that would replace a generated one is an error: one of them would be lost.
+fn check_static_clashes(
+    _config: &Config,
+    files: &SiteFiles,
+    copies: &[CopiedFile],
+) -> Result<(), BuildError> {
+    let clashes: Vec<Diagnostic> = copies
+        .iter()
+        .filter(|c| files.contains_key(&c.path))
+        .map(|c| {
+            Diagnostic::file(
+                &c.source,
+                format!(
+                    "this file would replace the generated /{}; rename or remove it",
+                    c.path
+                ),
+            )
+        })
+        .collect();
+    if clashes.is_empty() {
+        Ok(())
+    } else {
+        Err(BuildError(clashes))
+    }
+}
+
+fn changed_paths(old: Option<&SiteFiles>, new: &SiteFiles) -> Vec<String> {
+    let mut changed: Vec<String> = new
+        .iter()
+        .filter(|(path, bytes)| old.and_then(|o| o.get(*path)).is_none_or(|b| b != *bytes))
+        .map(|(path, _)| path.clone())
+        .collect();
+    if let Some(old) = old {
+        changed.extend(old.keys().filter(|p| !new.contains_key(*p)).cloned());
+    }
+    changed.sort_unstable();
+    changed
+}

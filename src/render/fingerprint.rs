@@ -1,0 +1,170 @@
+//! Page fingerprints: a hash of everything a planned page shows, computed from the site
+//! model without rendering. A rebuild renders only the pages whose fingerprint changed.
+//!
+//! Two versions per article: the *card* version (what lists, timelines and feeds' headers
+//! show: title, dates, summary, companies, tags, events) and the *full* version (the card
+//! plus the body). Editing only an article's body changes only pages that show its body.
+
+use std::hash::{Hash, Hasher};
+
+use super::plan::{page_count, Feed, PageJob, PageKind};
+use crate::hash::Fnv;
+use crate::site::{Site, Term};
+
+/// Per-article versions, computed once per rebuild.
+pub struct Versions {
+    pub card: Vec<u64>,
+    pub full: Vec<u64>,
+}
+
+impl Versions {
+    pub fn of(site: &Site) -> Versions {
+        let card: Vec<u64> = (0..site.articles.len())
+            .map(|i| card_version(site, i))
+            .collect();
+        let full = card
+            .iter()
+            .zip(&site.articles)
+            .map(|(c, a)| crate::hash::of(&(c, a.source_hash)))
+            .collect();
+        Versions { card, full }
+    }
+}
+
+fn card_version(site: &Site, i: usize) -> u64 {
+    let a = &site.articles[i];
+    let mut h = Fnv::default();
+    (
+        &a.title,
+        a.date.timestamp(),
+        a.updated.map(|d| d.timestamp()),
+        &a.summary_html,
+    )
+        .hash(&mut h);
+    (&a.slug, a.reading_minutes()).hash(&mut h);
+    for &c in &site.article_companies[i] {
+        (&site.companies[c].name, &site.companies[c].slug).hash(&mut h);
+    }
+    for &t in &site.article_tags[i] {
+        (&site.tags[t].name, &site.tags[t].slug).hash(&mut h);
+    }
+    for (e, event) in a.events.iter().enumerate() {
+        (event.date.timestamp(), &event.title, &event.anchor).hash(&mut h);
+        for &c in &site.event_companies[i][e] {
+            site.companies[c].name.hash(&mut h);
+        }
+    }
+    h.finish()
+}
+
+/// What fingerprints are computed against.
+pub struct Inputs<'a> {
+    pub site: &'a Site,
+    pub versions: &'a Versions,
+    pub per_page: usize,
+    pub feed_limit: usize,
+}
+
+/// The fingerprint of one job's data; `salt` covers what every page shows (config,
+/// navigation) and the job's templates.
+pub fn fingerprint(inputs: &Inputs<'_>, job: &PageJob, salt: u64) -> u64 {
+    let (site, v, per_page) = (inputs.site, inputs.versions, inputs.per_page);
+    let mut h = Fnv::default();
+    (salt, &job.path).hash(&mut h);
+    let cards = |h: &mut Fnv, ids: &[usize]| ids.iter().for_each(|&i| v.card[i].hash(h));
+    let page_of = |ids: &[usize], page: usize| -> Vec<usize> {
+        ids.iter()
+            .skip((page - 1) * per_page)
+            .take(per_page)
+            .copied()
+            .collect()
+    };
+    match &job.kind {
+        PageKind::Home { page } => {
+            let all: Vec<usize> = (0..site.articles.len()).collect();
+            page_count(all.len(), per_page).hash(&mut h);
+            cards(&mut h, &page_of(&all, *page));
+        }
+        PageKind::Article(i) => {
+            v.full[*i].hash(&mut h);
+            let neighbours = [
+                i.checked_sub(1),
+                Some(i + 1).filter(|&j| j < site.articles.len()),
+            ];
+            cards(
+                &mut h,
+                &neighbours.iter().flatten().copied().collect::<Vec<_>>(),
+            );
+            cards(&mut h, &site.related[*i]);
+        }
+        PageKind::Page(i) => (&site.pages[*i].title, &site.pages[*i].body_html).hash(&mut h),
+        PageKind::Companies => site
+            .companies
+            .iter()
+            .for_each(|t| term_aggregate(site, t, &mut h)),
+        PageKind::Tags => site
+            .tags
+            .iter()
+            .for_each(|t| term_aggregate(site, t, &mut h)),
+        PageKind::Company { id, page } => {
+            let c = &site.companies[*id];
+            term_aggregate(site, c, &mut h);
+            c.profile
+                .map(|p| (&site.profiles[p].name, &site.profiles[p].description_html))
+                .hash(&mut h);
+            // The company's own timeline shows its latest articles and events.
+            cards(&mut h, &c.articles[..c.articles.len().min(24)]);
+            c.events.iter().for_each(|&(a, _)| v.card[a].hash(&mut h));
+            for &a in &c.articles {
+                site.article_companies[a].hash(&mut h);
+            }
+            cards(&mut h, &page_of(&c.articles, *page));
+        }
+        PageKind::Tag { id, page } => {
+            let t = &site.tags[*id];
+            term_aggregate(site, t, &mut h);
+            cards(&mut h, &page_of(&t.articles, *page));
+        }
+        PageKind::Timeline | PageKind::TimelineYear(_) => {
+            site.timeline.years.hash(&mut h);
+            let months = match job.kind {
+                PageKind::TimelineYear(y) => site.timeline.year(y),
+                _ => &site.timeline.months[..site.timeline.months.len().min(60)],
+            };
+            for m in months {
+                for e in &m.entries {
+                    v.card[e.article()].hash(&mut h);
+                }
+            }
+        }
+        PageKind::Feed(feed) => {
+            let ids: Vec<usize> = match feed {
+                Feed::Site => (0..site.articles.len()).collect(),
+                Feed::Company(id) => site.companies[*id].articles.clone(),
+                Feed::Tag(id) => site.tags[*id].articles.clone(),
+            };
+            ids.iter()
+                .take(inputs.feed_limit)
+                .for_each(|&i| v.full[i].hash(&mut h));
+        }
+        PageKind::Search | PageKind::NotFound | PageKind::Asset(_) => {}
+    }
+    h.finish()
+}
+
+/// What a term's header and charts show: its size, and every article's and event's date.
+fn term_aggregate(site: &Site, term: &Term, h: &mut Fnv) {
+    (
+        &term.name,
+        &term.slug,
+        term.articles.len(),
+        term.events.len(),
+    )
+        .hash(h);
+    for &a in &term.articles {
+        site.articles[a].date.timestamp().hash(h);
+    }
+    for &(a, e) in &term.events {
+        site.articles[a].events[e].date.timestamp().hash(h);
+    }
+}
