@@ -13,6 +13,7 @@ pub mod hash;
 pub mod html;
 pub mod output;
 pub mod render;
+pub mod serve;
 pub mod site;
 pub mod slug;
 

@@ -35,11 +35,56 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Serve the site locally and rebuild it as you write; the browser reloads by itself.
+    ///
+    /// Builds into memory, watches content/, templates/, static/ and config.toml, re-renders
+    /// only the pages a change touches, and reloads open pages (stylesheet changes are
+    /// swapped in place). Errors are shown in the terminal and over the page; the last good
+    /// version stays served.
+    Serve {
+        /// The site's folder, holding config.toml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The address to listen on; keep 127.0.0.1 unless others must reach it.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// The port to listen on (0 picks a free one).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Include drafts.
+        #[arg(long)]
+        drafts: bool,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Serve {
+            root,
+            bind,
+            port,
+            drafts,
+            open,
+        } => {
+            let options = digest::serve::ServeOptions {
+                root,
+                bind,
+                port,
+                drafts,
+                open,
+            };
+            match digest::serve::serve(options) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::Build {
             root,
             output,

@@ -1,0 +1,196 @@
+//! `digest serve`: build into memory, serve it, watch the site, rebuild what changed, and
+//! tell the browser. A short loop over the pieces in `watch` and `server`.
+
+pub mod server;
+pub mod watch;
+
+use anyhow::Context;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::build::{Built, Changes, Session};
+use crate::BuildOptions;
+use server::{Live, Message, Snapshot};
+
+/// What `digest serve` was asked to do.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub bind: String,
+    pub port: u16,
+    pub drafts: bool,
+    pub open: bool,
+}
+
+/// Runs the server until the process is stopped.
+pub fn serve(options: ServeOptions) -> anyhow::Result<()> {
+    let listener = std::net::TcpListener::bind((options.bind.as_str(), options.port))
+        .with_context(|| {
+            format!(
+                "cannot listen on {}:{}; is another server using the port? Try --port",
+                options.bind, options.port
+            )
+        })?;
+    let addr: SocketAddr = listener.local_addr()?;
+    let mut session = Session::new(BuildOptions {
+        root: options.root.clone(),
+        output: None,
+        base_url: None,
+        drafts: options.drafts,
+    });
+    // Links must lead to this server, under the site's own base path.
+    let base_path = crate::build::load_config(session.options())
+        .map(|c| c.base_path)
+        .unwrap_or_else(|_| "/".into());
+    let local = format!("http://{addr}{base_path}");
+    session = Session::new(BuildOptions {
+        base_url: Some(local.clone()),
+        ..session.options().clone()
+    });
+
+    let started = Instant::now();
+    let live = Live::new(Snapshot {
+        base_path: base_path.clone(),
+        ..Snapshot::default()
+    });
+    match session.rebuild(&Changes::everything()) {
+        Ok(built) => {
+            println!(
+                "built {} articles into {} files in {} ms",
+                built.article_count,
+                built.files.len(),
+                started.elapsed().as_millis()
+            );
+            live.publish(snapshot(&built), Message::Reload);
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            live.set_error(Some(e.to_string()));
+        }
+    }
+    spawn_server(listener, Arc::clone(&live))?;
+    println!(
+        "serving {} at {local} (Ctrl+C to stop)",
+        options.root.display()
+    );
+    if options.open {
+        open_browser(&local);
+    }
+    watch_and_rebuild(&options, &mut session, &live)
+}
+
+fn watch_and_rebuild(
+    options: &ServeOptions,
+    session: &mut Session,
+    live: &Live,
+) -> anyhow::Result<()> {
+    let root = std::fs::canonicalize(&options.root).unwrap_or_else(|_| options.root.clone());
+    let (_watcher, events) = watch::watch(&root).context("cannot watch the site's folders")?;
+    let output = PathBuf::from("public");
+    while let Some(paths) = watch::next_batch(&events) {
+        let Some(mut changes) = watch::classify(&root, &paths, &output) else {
+            continue;
+        };
+        // The session knows files by the root as given (`./content/...`), the watcher by
+        // the canonical one.
+        for path in &mut changes.articles {
+            if let Ok(rel) = path.strip_prefix(&root) {
+                *path = options.root.join(rel);
+            }
+        }
+        let started = Instant::now();
+        let relevant: Vec<PathBuf> = paths
+            .iter()
+            .filter(|p| watch::classify_path(&root, p, &output) != watch::ChangeKind::Ignored)
+            .cloned()
+            .collect();
+        let what = describe(&root, &relevant);
+        match session.rebuild(&changes) {
+            Ok(built) => {
+                let css_only =
+                    !built.changed.is_empty() && built.changed.iter().all(|p| p.ends_with(".css"));
+                let message = if css_only {
+                    Message::Css
+                } else {
+                    Message::Reload
+                };
+                let rendered = built.rendered;
+                live.publish(snapshot(&built), message);
+                println!(
+                    "{what}: {rendered} page{} re-rendered, {} file{} changed in {} ms",
+                    if rendered == 1 { "" } else { "s" },
+                    built.changed.len(),
+                    if built.changed.len() == 1 { "" } else { "s" },
+                    started.elapsed().as_millis()
+                );
+            }
+            Err(e) => {
+                eprintln!("{what}: build failed, still serving the last good version\n{e}");
+                live.set_error(Some(e.to_string()));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn snapshot(built: &Built) -> Snapshot {
+    Snapshot {
+        files: Arc::clone(&built.files),
+        copies: built
+            .copies
+            .iter()
+            .map(|c| (c.path.clone(), c.source.clone()))
+            .collect::<HashMap<_, _>>(),
+        base_path: built.config.base_path.clone(),
+        error: None,
+    }
+}
+
+/// `content/articles/x.md changed` or `3 files changed`.
+fn describe(root: &std::path::Path, paths: &[PathBuf]) -> String {
+    match paths {
+        [one] => format!(
+            "{} changed",
+            one.strip_prefix(root).unwrap_or(one).display()
+        ),
+        many => format!("{} files changed", many.len()),
+    }
+}
+
+fn spawn_server(listener: std::net::TcpListener, live: Arc<Live>) -> anyhow::Result<()> {
+    listener.set_nonblocking(true)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the HTTP server")?;
+    std::thread::spawn(move || {
+        runtime.block_on(async move {
+            match tokio::net::TcpListener::from_std(listener) {
+                Ok(listener) => {
+                    if let Err(e) = axum::serve(listener, server::app(live)).await {
+                        eprintln!("error: the HTTP server stopped: {e}");
+                    }
+                }
+                Err(e) => eprintln!("error: cannot use the listening socket: {e}"),
+            }
+        });
+    });
+    Ok(())
+}
+
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if std::process::Command::new(opener).arg(url).spawn().is_err() {
+        eprintln!("could not open a browser; visit {url}");
+    }
+}

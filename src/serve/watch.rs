@@ -1,0 +1,187 @@
+//! Watching the site's folders, and classifying changed paths (a pure function) into what
+//! a rebuild must reload. Bursts of events are gathered into one batch.
+
+use notify::{RecursiveMode, Watcher};
+use std::path::{Component, Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use crate::build::Changes;
+use crate::content::load::is_ignored;
+
+/// Quiet time that ends a batch of events.
+const QUIET: Duration = Duration::from_millis(25);
+/// A batch never waits longer than this, even while events keep coming.
+const MAX_WAIT: Duration = Duration::from_millis(1000);
+
+/// Which part of the site a path belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeKind {
+    Config,
+    Article,
+    ProfileOrPage,
+    Template,
+    Static,
+    /// Editor swap files, the output folder, anything else: no rebuild.
+    Ignored,
+}
+
+/// Classifies one changed path below `root`. `output` is the output folder's name.
+pub fn classify_path(root: &Path, path: &Path, output: &Path) -> ChangeKind {
+    let Ok(rel) = path.strip_prefix(root) else {
+        return ChangeKind::Ignored;
+    };
+    let parts: Vec<&str> = rel
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(s) => s.to_str(),
+            _ => None,
+        })
+        .collect();
+    let Some(name) = parts.last() else {
+        return ChangeKind::Ignored;
+    };
+    if parts.iter().any(|p| is_ignored(p)) || rel.starts_with(output) {
+        return ChangeKind::Ignored;
+    }
+    // A folder (or a file without extension, such as vim's "4913" probe) inside content:
+    // only folders matter, and they are seen as directories when they still exist.
+    let markdown = name.ends_with(".md") || path.is_dir();
+    match parts.as_slice() {
+        ["config.toml"] => ChangeKind::Config,
+        ["content", "articles", ..] if markdown => ChangeKind::Article,
+        ["content", "companies" | "pages", ..] if markdown => ChangeKind::ProfileOrPage,
+        ["templates", _, ..] => ChangeKind::Template,
+        ["static", _, ..] => ChangeKind::Static,
+        _ => ChangeKind::Ignored,
+    }
+}
+
+/// Turns a batch of changed paths into what to reload; `None` when nothing matters.
+pub fn classify(root: &Path, paths: &[PathBuf], output: &Path) -> Option<Changes> {
+    let mut changes = Changes::default();
+    let mut any = false;
+    for path in paths {
+        let kind = classify_path(root, path, output);
+        any |= kind != ChangeKind::Ignored;
+        match kind {
+            ChangeKind::Config => changes.all = true,
+            ChangeKind::Article if !changes.articles.contains(path) => {
+                changes.articles.push(path.clone())
+            }
+            ChangeKind::ProfileOrPage => changes.profiles_or_pages = true,
+            ChangeKind::Template => changes.templates = true,
+            ChangeKind::Static => changes.statics = true,
+            _ => {}
+        }
+    }
+    any.then_some(changes)
+}
+
+/// A watcher over `config.toml`, `content/`, `templates/` and `static/` (not the output
+/// or `target/`), delivering changed paths on a channel.
+pub fn watch(root: &Path) -> notify::Result<(notify::RecommendedWatcher, Receiver<Vec<PathBuf>>)> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        if let Ok(event) = event {
+            if !matches!(event.kind, notify::EventKind::Access(_)) {
+                let _ = tx.send(event.paths);
+            }
+        }
+    })?;
+    watcher.watch(root, RecursiveMode::NonRecursive)?;
+    for dir in ["content", "templates", "static"] {
+        let path = root.join(dir);
+        if path.is_dir() {
+            watcher.watch(&path, RecursiveMode::Recursive)?;
+        }
+    }
+    Ok((watcher, rx))
+}
+
+/// Waits for the next batch: the first event, then more until a quiet gap.
+pub fn next_batch(rx: &Receiver<Vec<PathBuf>>) -> Option<Vec<PathBuf>> {
+    let mut paths = rx.recv().ok()?;
+    let started = Instant::now();
+    loop {
+        match rx.recv_timeout(QUIET) {
+            Ok(more) => paths.extend(more),
+            Err(RecvTimeoutError::Timeout) => break,
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
+        if started.elapsed() > MAX_WAIT {
+            break;
+        }
+    }
+    paths.sort();
+    paths.dedup();
+    Some(paths)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind(rel: &str) -> ChangeKind {
+        classify_path(
+            Path::new("/site"),
+            &Path::new("/site").join(rel),
+            Path::new("public"),
+        )
+    }
+
+    #[test]
+    fn classifies_site_parts() {
+        assert_eq!(kind("config.toml"), ChangeKind::Config);
+        assert_eq!(kind("content/articles/2025/r1.md"), ChangeKind::Article);
+        assert_eq!(
+            kind("content/companies/openai.md"),
+            ChangeKind::ProfileOrPage
+        );
+        assert_eq!(kind("content/pages/about.md"), ChangeKind::ProfileOrPage);
+        assert_eq!(kind("templates/article.html"), ChangeKind::Template);
+        assert_eq!(kind("static/img/logo.png"), ChangeKind::Static);
+    }
+
+    #[test]
+    fn ignores_editor_files_output_and_strangers() {
+        for rel in [
+            "content/articles/.r1.md.swp",
+            "content/articles/r1.md~",
+            "content/articles/#r1.md#",
+            "content/articles/4913",
+            "public/index.html",
+            "target/debug/x",
+            "README.md",
+            "templates/.article.html.swp",
+        ] {
+            assert_eq!(kind(rel), ChangeKind::Ignored, "{rel}");
+        }
+        assert_eq!(
+            classify_path(
+                Path::new("/site"),
+                Path::new("/elsewhere/x.md"),
+                Path::new("public")
+            ),
+            ChangeKind::Ignored
+        );
+    }
+
+    #[test]
+    fn a_batch_becomes_one_change_set() {
+        let root = Path::new("/site");
+        let paths: Vec<PathBuf> = [
+            "content/articles/a.md",
+            "content/articles/a.md",
+            "templates/base.html",
+            "x.swp",
+        ]
+        .iter()
+        .map(|p| root.join(p))
+        .collect();
+        let changes = classify(root, &paths, Path::new("public")).unwrap();
+        assert_eq!(changes.articles.len(), 1);
+        assert!(changes.templates && !changes.all && !changes.statics);
+        assert!(classify(root, &[root.join("public/x.html")], Path::new("public")).is_none());
+    }
+}
