@@ -158,6 +158,17 @@ fn parse_text(s: &str) -> Result<toml::value::Datetime, String> {
     s.parse::<toml::value::Datetime>().map_err(|_| not_a_date())
 }
 
+/// Today's date in UTC.
+pub fn today() -> time::Date {
+    time::OffsetDateTime::now_utc().date()
+}
+
+/// Today as `YYYY-MM-DD`.
+pub fn today_iso() -> String {
+    let d = today();
+    format!("{:04}-{:02}-{:02}", d.year(), d.month() as u8, d.day())
+}
+
 /// `January` for 1.
 pub fn month_name(month: u8) -> &'static str {
     MONTHS[usize::from(month.clamp(1, 12) - 1)]

@@ -4,7 +4,9 @@
 //! company profiles and pages, Markdown rendered) -> `site` (ordered, grouped by company and
 //! tag) -> `render` (a plan of pages rendered with Tera) -> `output` (an atomic swap).
 
+pub mod authoring;
 pub mod build;
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod date;

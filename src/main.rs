@@ -1,13 +1,18 @@
 //! The `digest` command line: parses arguments, dispatches, and maps results to exit codes.
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// digest: a static site generator for AI-industry news digests.
 ///
-/// Write articles as Markdown with TOML front matter in content/articles/, then run
-/// `digest build` to render the site (home, articles, company and tag pages) into public/.
+/// Articles are Markdown files with a TOML header (title, date, summary, companies, tags,
+/// sources, events) under content/articles/. `digest build` renders them into a site with a
+/// home page, article pages, a timeline, company and topic pages, feeds, a sitemap and
+/// search; `digest serve` shows it while you write.
+///
+/// Start with `digest init my-digest`, then `digest new "A headline"` and `digest serve`.
 #[derive(Parser)]
 #[command(version, about, long_about)]
 struct Cli {
@@ -20,7 +25,8 @@ enum Command {
     /// Build the site into its output folder (public/ unless config.toml says otherwise).
     ///
     /// The new output is written beside the old and swapped in only when the whole build
-    /// succeeded: a failed build leaves the previous output untouched.
+    /// succeeded: a failed build leaves the previous output untouched. Every problem is
+    /// listed as path:line:column: message, and the exit code is 1.
     Build {
         /// The site's folder, holding config.toml, content/, templates/ and static/.
         #[arg(long, default_value = ".")]
@@ -58,66 +64,205 @@ enum Command {
         #[arg(long)]
         open: bool,
     },
+    /// Check the site without writing it: broken internal links and anchors (errors), and
+    /// near-duplicate company or tag names, missing summaries, events far from their
+    /// article, future-dated articles and drafts (warnings).
+    Check {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Treat warnings as errors (for CI).
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Create a new digest that builds at once: config, an example article and company
+    /// profile, static/, .gitignore and a GitHub Pages workflow. Uses the built-in theme.
+    Init {
+        /// The folder to create (default: the current one).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Add the starter files to a non-empty folder (existing files are kept).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Start an article: writes content/articles/YYYY/<slug>.md with its front matter.
+    New {
+        /// The headline.
+        title: String,
+        /// A company the article is about (repeatable); matched to profiles and aliases.
+        #[arg(long = "company")]
+        companies: Vec<String>,
+        /// A topic (repeatable).
+        #[arg(long = "tag")]
+        tags: Vec<String>,
+        /// The article's date, YYYY-MM-DD (default: today).
+        #[arg(long)]
+        date: Option<String>,
+        /// Mark it as a draft.
+        #[arg(long)]
+        draft: bool,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Work with the built-in theme.
+    Theme {
+        #[command(subcommand)]
+        action: ThemeAction,
+    },
+    /// Print a shell completion script: digest completions bash > /etc/bash_completion.d/digest
+    Completions { shell: clap_complete::Shell },
+}
+
+#[derive(Subcommand)]
+enum ThemeAction {
+    /// Copy the built-in templates (all, or those named) into templates/ to customise them.
+    /// Files already there are kept.
+    Eject {
+        /// Template names such as article.html (default: all).
+        names: Vec<String>,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
+    let result = match cli.command {
+        Command::Build {
+            root,
+            output,
+            base_url,
+            drafts,
+        } => build(digest::BuildOptions {
+            root,
+            output,
+            base_url,
+            drafts,
+        }),
         Command::Serve {
             root,
             bind,
             port,
             drafts,
             open,
-        } => {
-            let options = digest::serve::ServeOptions {
-                root,
-                bind,
-                port,
-                drafts,
-                open,
-            };
-            match digest::serve::serve(options) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("error: {e:#}");
-                    ExitCode::FAILURE
-                }
-            }
-        }
-        Command::Build {
+        } => digest::serve::serve(digest::serve::ServeOptions {
             root,
-            output,
-            base_url,
+            bind,
+            port,
             drafts,
-        } => {
-            let options = digest::BuildOptions {
-                root,
-                output,
-                base_url,
-                drafts,
-            };
-            match digest::build(&options) {
-                Ok(report) => {
-                    println!(
-                        "built {} article{} into {} files in {} ms -> {}/",
-                        report.article_count,
-                        if report.article_count == 1 { "" } else { "s" },
-                        report.file_count,
-                        report.elapsed.as_millis(),
-                        report.output_dir.display()
-                    );
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    match e.downcast_ref::<digest::BuildError>() {
-                        // Already one `path:line:col: message` line per problem.
-                        Some(build_error) => eprintln!("{build_error}"),
-                        None => eprintln!("error: {e:#}"),
-                    }
-                    ExitCode::FAILURE
-                }
+            open,
+        })
+        .map(|_| ExitCode::SUCCESS),
+        Command::Check { root, strict } => check(root, strict),
+        Command::Init { dir, force } => digest::authoring::init(&dir, force).map(|written| {
+            for path in &written {
+                println!("created {}", path.display());
             }
+            println!("next: cd {} && digest serve", dir.display());
+            ExitCode::SUCCESS
+        }),
+        Command::New {
+            title,
+            companies,
+            tags,
+            date,
+            draft,
+            root,
+        } => {
+            let article = digest::authoring::NewArticle {
+                title,
+                companies,
+                tags,
+                date,
+                draft,
+            };
+            digest::authoring::new_article(&root, &article).map(|path| {
+                println!("{}", path.display());
+                ExitCode::SUCCESS
+            })
         }
+        Command::Theme {
+            action: ThemeAction::Eject { names, root },
+        } => digest::authoring::eject(&root, &names).map(|(written, kept)| {
+            for p in written {
+                println!("created {}", p.display());
+            }
+            for p in kept {
+                println!("kept {} (already there)", p.display());
+            }
+            ExitCode::SUCCESS
+        }),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "digest", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+    };
+    result.unwrap_or_else(|e| {
+        match e.downcast_ref::<digest::BuildError>() {
+            // Already one `path:line:col: message` line per problem.
+            Some(build_error) => eprintln!("{}", paint(&build_error.to_string(), Level::Error)),
+            None => eprintln!("{} {e:#}", paint("error:", Level::Error)),
+        }
+        ExitCode::FAILURE
+    })
+}
+
+fn build(options: digest::BuildOptions) -> anyhow::Result<ExitCode> {
+    let report = digest::build(&options)?;
+    println!(
+        "built {} article{} into {} files in {} ms -> {}/",
+        report.article_count,
+        if report.article_count == 1 { "" } else { "s" },
+        report.file_count,
+        report.elapsed.as_millis(),
+        report.output_dir.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check(root: PathBuf, strict: bool) -> anyhow::Result<ExitCode> {
+    let options = digest::BuildOptions {
+        root,
+        ..Default::default()
+    };
+    let report = digest::check::check(&options, &digest::date::today_iso())?;
+    for e in &report.errors {
+        eprintln!("{} {e}", paint("error:", Level::Error));
     }
+    for w in &report.warnings {
+        eprintln!("{} {w}", paint("warning:", Level::Warning));
+    }
+    println!(
+        "checked {} pages and {} links: {} error{}, {} warning{}",
+        report.pages_checked,
+        report.links_checked,
+        report.errors.len(),
+        if report.errors.len() == 1 { "" } else { "s" },
+        report.warnings.len(),
+        if report.warnings.len() == 1 { "" } else { "s" },
+    );
+    let failed = !report.errors.is_empty() || (strict && !report.warnings.is_empty());
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+enum Level {
+    Error,
+    Warning,
+}
+
+/// Colours a label on a terminal, unless NO_COLOR is set (https://no-color.org).
+fn paint(text: &str, level: Level) -> String {
+    let color = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    if !color {
+        return text.to_string();
+    }
+    let code = match level {
+        Level::Error => "1;31",
+        Level::Warning => "1;33",
+    };
+    format!("\x1b[{code}m{text}\x1b[0m")
 }

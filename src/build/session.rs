@@ -57,6 +57,8 @@ pub struct Built {
     pub files: Arc<SiteFiles>,
     pub copies: Arc<Vec<CopiedFile>>,
     pub article_count: usize,
+    /// The site model this build rendered.
+    pub site: Arc<Site>,
     /// Pages rendered this time (fewer than all on an incremental rebuild).
     pub rendered: usize,
     /// Output paths whose bytes changed, were added, or went away.
@@ -144,7 +146,7 @@ impl Session {
         let site = Site::build(content).map_err(Diagnostics::into_error)?;
         let built = render(
             loaded,
-            &site,
+            Arc::new(site),
             if everything { None } else { self.last.as_ref() },
         )?;
         self.last = Some(LastBuild {
@@ -259,10 +261,11 @@ fn collect<T>(result: Result<T, Vec<Diagnostic>>, problems: &mut Diagnostics) ->
 /// Renders the pages whose fingerprints differ from `last` (all when there is none).
 fn render(
     loaded: &Loaded,
-    site: &Site,
+    site_arc: Arc<Site>,
     last: Option<&LastBuild>,
 ) -> Result<(Built, HashMap<String, u64>), BuildError> {
     let config = &loaded.config;
+    let site = &*site_arc;
     let assets: Vec<String> = loaded.theme.assets().map(str::to_string).collect();
     let jobs = plan(site, config.paginate_by, &assets);
     let versions = Versions::of(site);
@@ -331,6 +334,7 @@ fn render(
             files: Arc::new(files),
             copies: Arc::clone(&loaded.copies),
             article_count: site.articles.len(),
+            site: Arc::clone(&site_arc),
             rendered: rendered_count,
             changed,
         },

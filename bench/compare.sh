@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# Build the same generated N-article digest with `digest` and with Hugo, alternately, and
+# print the median wall time and peak RSS of each and the ratio digest/hugo.
+#
+#   bash bench/compare.sh 10000            # 5 timed rounds (ROUNDS=7 for more)
+#
+# Steps: build digest and the corpus generator in release; generate the corpus once into a
+# temp dir (examples/gen_corpus.rs); lay out a Hugo site from bench/hugo/ over the same
+# articles; run one untimed warm-up build of each tool (checks both succeed, fills the page
+# cache); then ROUNDS rounds of "digest, hugo", each build under `/usr/bin/time -v` into an
+# empty output folder, after a `sync`. Everything lives in one temp dir, removed on exit.
+#
+# Needs hugo and GNU time; installs them with apt-get when missing (Debian/Ubuntu).
+set -euo pipefail
+
+N=${1:-}
+ROUNDS=${ROUNDS:-5}
+if [[ ! $N =~ ^[0-9]+$ || $N -lt 1 || ! $ROUNDS =~ ^[0-9]+$ || $ROUNDS -lt 1 ]]; then
+    echo "usage: [ROUNDS=5] bash bench/compare.sh N   (N articles, e.g. 10000)" >&2
+    exit 2
+fi
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$REPO"
+
+# --- tools -------------------------------------------------------------------------------
+missing=()
+command -v hugo >/dev/null 2>&1 || missing+=(hugo)
+[[ -x /usr/bin/time ]] || missing+=(time)
+if ((${#missing[@]})); then
+    echo "installing ${missing[*]} with apt-get" >&2
+    SUDO=
+    [[ $(id -u) -eq 0 ]] || SUDO=sudo
+    $SUDO apt-get install -y "${missing[@]}" >/dev/null ||
+        { $SUDO apt-get update >/dev/null && $SUDO apt-get install -y "${missing[@]}" >/dev/null; }
+fi
+
+echo "building digest and gen_corpus (release)" >&2
+cargo build --release --quiet --bin digest --example gen_corpus
+DIGEST=$REPO/target/release/digest
+GEN=$REPO/target/release/examples/gen_corpus
+
+# --- corpus ------------------------------------------------------------------------------
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/digest-bench.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+SITE=$TMP/digest-site
+HSITE=$TMP/hugo-site
+export HUGO_CACHEDIR=$TMP/hugo-cache
+
+"$GEN" "$N" "$SITE"
+
+# Hugo gets the same article files (hard links, so no copy) under content/articles/. A
+# company profile becomes the term page's content, content/companies/<slug>/_index.md,
+# with `name` as Hugo's `title` and `aliases` renamed: in Hugo `aliases` means redirects.
+cp -r bench/hugo "$HSITE"
+mkdir -p "$HSITE/content/companies"
+cp -al "$SITE/content/articles" "$HSITE/content/articles"
+for f in "$SITE"/content/companies/*.md; do
+    slug=$(basename "$f" .md)
+    mkdir -p "$HSITE/content/companies/$slug"
+    sed -e 's/^name = /title = /' -e 's/^aliases = /other_names = /' "$f" \
+        >"$HSITE/content/companies/$slug/_index.md"
+done
+
+# cmd TOOL OUT: sets CMD to the build command of TOOL writing into OUT.
+cmd() {
+    case $1 in
+    digest) CMD=("$DIGEST" build --root "$SITE" --output "$2") ;;
+    hugo) CMD=(hugo --source "$HSITE" --destination "$2") ;;
+    esac
+}
+
+# build TOOL LABEL: one build into an empty folder; timed unless LABEL is "warmup".
+build() {
+    local tool=$1 label=$2 out=$TMP/out-$1 timer=()
+    rm -rf "$out"
+    sync # so the previous build's writeback does not land in this one's time
+    cmd "$tool" "$out"
+    [[ $label == warmup ]] || timer=(/usr/bin/time -v -o "$TMP/$tool.$label.time")
+    "${timer[@]}" "${CMD[@]}" >"$TMP/$tool.$label.log" 2>&1 || {
+        echo "$tool build failed: ${CMD[*]}" >&2
+        tail -n 40 "$TMP/$tool.$label.log" >&2
+        exit 1
+    }
+}
+
+echo "warm-up builds" >&2
+build digest warmup
+build hugo warmup
+declare -A HTML FILES BYTES
+for tool in digest hugo; do
+    HTML[$tool]=$(find "$TMP/out-$tool" -name '*.html' | wc -l)
+    FILES[$tool]=$(find "$TMP/out-$tool" -type f | wc -l)
+    BYTES[$tool]=$(du -sb "$TMP/out-$tool" | cut -f1)
+done
+# Hugo writes /page/1/ of every list as a redirect stub ("alias" pages).
+HUGO_ALIASES=$(grep -rl --include=index.html 'http-equiv="refresh"' "$TMP/out-hugo" | wc -l)
+
+for ((r = 1; r <= ROUNDS; r++)); do
+    echo "round $r/$ROUNDS" >&2
+    build digest "$r"
+    build hugo "$r"
+done
+
+# --- report ------------------------------------------------------------------------------
+# field TOOL KEY: one value per round from the `time -v` reports (seconds or KB).
+field() {
+    local tool=$1 key=$2 r
+    for ((r = 1; r <= ROUNDS; r++)); do
+        awk -v key="$key" '
+            key == "wall" && /Elapsed \(wall clock\)/ {
+                n = split($NF, p, ":"); s = 0
+                for (i = 1; i <= n; i++) s = s * 60 + p[i]
+                print s }
+            key == "rss" && /Maximum resident set size/ { print $NF }
+            key == "cpu" && /User time|System time/ { s += $NF }
+            END { if (key == "cpu") print s }' "$TMP/$tool.$r.time"
+    done
+}
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+declare -A WALL RSS CPU
+for tool in digest hugo; do
+    WALL[$tool]=$(field $tool wall | median)
+    RSS[$tool]=$(field $tool rss | median)
+    CPU[$tool]=$(field $tool cpu | median)
+done
+
+echo
+echo "== $N articles, $ROUNDS rounds (median) on $(nproc) cores =="
+echo "digest $(git -C "$REPO" rev-parse --short HEAD)$(git -C "$REPO" diff --quiet HEAD -- src templates Cargo.toml Cargo.lock || echo '+uncommitted changes'), $(hugo version | awk '{print $1, $2}')"
+printf '%-7s %8s %8s %12s %8s %8s %8s\n' tool "wall s" "cpu s" "peak RSS MB" ".html" files "MB out"
+for tool in digest hugo; do
+    awk -v t="$tool" -v w="${WALL[$tool]}" -v c="${CPU[$tool]}" -v r="${RSS[$tool]}" \
+        -v h="${HTML[$tool]}" -v f="${FILES[$tool]}" -v b="${BYTES[$tool]}" \
+        'BEGIN { printf "%-7s %8.2f %8.2f %12.1f %8d %8d %8.1f\n", t, w, c, r / 1024, h, f, b / 1048576 }'
+done
+echo "(hugo's .html count includes $HUGO_ALIASES /page/1/ redirect stubs)"
+awk -v w1="${WALL[digest]}" -v w2="${WALL[hugo]}" -v r1="${RSS[digest]}" -v r2="${RSS[hugo]}" \
+    'BEGIN { printf "ratio digest/hugo: wall %.2f, peak RSS %.2f\n", w1 / w2, r1 / r2 }'
+echo "per round, wall s: digest $(field digest wall | tr '\n' ' ')| hugo $(field hugo wall | tr '\n' ' ')"
+echo "digest says: $(tail -n 1 "$TMP/digest.$ROUNDS.log")"
+echo "hugo says:   $(grep -E '^Total in' "$TMP/hugo.$ROUNDS.log" || tail -n 1 "$TMP/hugo.$ROUNDS.log")"

@@ -1,0 +1,209 @@
+//! `digest check`: builds the site in memory (writing nothing), then checks what a build
+//! accepts but an editor would want to know: broken internal links and anchors, near-
+//! duplicate company or tag names, articles without a summary, events far from their
+//! article's date, future-dated articles, and drafts.
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+
+use crate::build::{render_site, BuildOptions, Built};
+use crate::content::front_matter::nearest;
+use crate::error::{BuildError, Diagnostic};
+use crate::slug::name_key;
+
+/// Events further than this from their article's date are worth a second look.
+const EVENT_DISTANCE_DAYS: i64 = 365;
+
+/// What a check found.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Broken links: always errors.
+    pub errors: Vec<Diagnostic>,
+    pub warnings: Vec<Diagnostic>,
+    pub pages_checked: usize,
+    pub links_checked: usize,
+}
+
+/// Builds in memory and checks. `today` is `YYYY-MM-DD`, for future-dated articles.
+pub fn check(options: &BuildOptions, today: &str) -> Result<Report, BuildError> {
+    let built = render_site(&BuildOptions {
+        drafts: true,
+        ..options.clone()
+    })?;
+    let mut report = Report::default();
+    check_links(&built, &mut report);
+    check_content(&built.site, today, &mut report);
+    Ok(report)
+}
+
+/// Every `href`/`src` into the site must name a built file, and every `#anchor` an id there.
+pub fn check_links(built: &Built, report: &mut Report) {
+    let base = built.config.base_path.as_str();
+    let html: Vec<(&String, &[u8])> = built
+        .files
+        .iter()
+        .filter(|(p, _)| p.ends_with(".html"))
+        .map(|(p, b)| (p, &b[..]))
+        .collect();
+    let ids: HashMap<&str, HashSet<String>> = html
+        .iter()
+        .map(|(p, b)| {
+            (
+                p.as_str(),
+                attributes(&String::from_utf8_lossy(b), "id")
+                    .into_iter()
+                    .collect(),
+            )
+        })
+        .collect();
+    let statics: HashSet<&str> = built.copies.iter().map(|c| c.path.as_str()).collect();
+    for (page, bytes) in &html {
+        let text = String::from_utf8_lossy(bytes);
+        for link in attributes(&text, "href")
+            .into_iter()
+            .chain(attributes(&text, "src"))
+        {
+            report.links_checked += 1;
+            if let Some(problem) = broken(page, &link, base, &ids, &built.files, &statics) {
+                report.errors.push(Diagnostic::file(
+                    &PathBuf::from(format!("public/{page}")),
+                    problem,
+                ));
+            }
+        }
+    }
+    report.pages_checked = html.len();
+}
+
+fn broken(
+    page: &str,
+    link: &str,
+    base: &str,
+    ids: &HashMap<&str, HashSet<String>>,
+    files: &crate::build::SiteFiles,
+    statics: &HashSet<&str>,
+) -> Option<String> {
+    let (path, anchor) = link.split_once('#').unwrap_or((link, ""));
+    let target = if path.is_empty() {
+        page.to_string()
+    } else if let Some(rel) = path.strip_prefix(base) {
+        let rel = rel.split('?').next().unwrap_or("");
+        if rel.is_empty() || rel.ends_with('/') {
+            format!("{rel}index.html")
+        } else {
+            rel.to_string()
+        }
+    } else if path.starts_with('/') && !path.starts_with("//") {
+        return Some(format!("link {link} leaves the site's base path {base}"));
+    } else {
+        return None; // external, mailto:, relative: not ours to check
+    };
+    if !files.contains_key(&target) && !statics.contains(target.as_str()) {
+        return Some(format!("broken link {link}: nothing is published there"));
+    }
+    if !anchor.is_empty()
+        && ids
+            .get(target.as_str())
+            .is_some_and(|set| !set.contains(anchor))
+    {
+        return Some(format!(
+            "broken anchor {link}: the page has no id \"{anchor}\""
+        ));
+    }
+    None
+}
+
+/// Values of `name="..."` attributes.
+fn attributes(html: &str, name: &str) -> Vec<String> {
+    let needle = format!(" {name}=\"");
+    html.match_indices(&needle)
+        .filter_map(|(i, _)| {
+            let rest = &html[i + needle.len()..];
+            rest.find('"').map(|end| rest[..end].replace("&amp;", "&"))
+        })
+        .collect()
+}
+
+/// Warnings about the content itself.
+pub fn check_content(site: &crate::site::Site, today: &str, report: &mut Report) {
+    for a in &site.articles {
+        let warn = |m: String| Diagnostic::at(&a.path, 1, 1, m);
+        if a.draft {
+            report
+                .warnings
+                .push(warn("draft: left out of the build unless --drafts".into()));
+        }
+        if !a.summary_is_own {
+            report.warnings.push(warn(
+                "no `summary`: lists and feeds show the first paragraph instead".into(),
+            ));
+        }
+        if a.date.iso().as_str() > today {
+            report.warnings.push(warn(format!(
+                "dated {} in the future: it is published now all the same",
+                a.date.iso()
+            )));
+        }
+        for e in &a.events {
+            let days = (e.date.timestamp() - a.date.timestamp()).abs() / 86_400;
+            if days > EVENT_DISTANCE_DAYS {
+                report.warnings.push(warn(format!(
+                    "the event \"{}\" ({}) is {days} days from the article's date; is its date right?",
+                    e.title,
+                    e.date.iso()
+                )));
+            }
+        }
+    }
+    near_duplicates(
+        site.companies.iter().map(|c| (&c.name, c.articles.first())),
+        "company",
+        site,
+        report,
+    );
+    near_duplicates(
+        site.tags.iter().map(|t| (&t.name, t.articles.first())),
+        "tag",
+        site,
+        report,
+    );
+}
+
+/// Names one typo apart ("Open AI" vs "OpenAl") that are not aliases of one another.
+fn near_duplicates<'a>(
+    names: impl Iterator<Item = (&'a String, Option<&'a usize>)>,
+    kind: &str,
+    site: &crate::site::Site,
+    report: &mut Report,
+) {
+    let names: Vec<(&String, Option<&usize>)> = names.collect();
+    let keys: Vec<String> = names
+        .iter()
+        .map(|(n, _)| name_key(n).replace(['-', '_', '.'], ""))
+        .collect();
+    let mut by_key: HashMap<&str, usize> = HashMap::new();
+    for (i, key) in keys.iter().enumerate() {
+        let others: Vec<&str> = by_key.keys().copied().collect();
+        let similar = if let Some(&j) = by_key.get(key.as_str()) {
+            Some(j)
+        } else if key.len() >= 5 {
+            nearest(key, &others).map(|k| by_key[k])
+        } else {
+            None
+        };
+        if let Some(j) = similar {
+            let (name, other) = (names[i].0, names[j].0);
+            let path = names[i]
+                .1
+                .map(|&a| site.articles[a].path.clone())
+                .unwrap_or_default();
+            report.warnings.push(Diagnostic::at(
+                &path,
+                1,
+                1,
+                format!("{kind} \"{name}\" looks like \"{other}\": did you mean \"{other}\"? If both are right, make one an alias in a company profile"),
+            ));
+        }
+        by_key.insert(key.as_str(), i);
+    }
+}

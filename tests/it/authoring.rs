@@ -1,0 +1,201 @@
+//! The editor's commands: init, new, theme eject, check, completions; each refusal too.
+
+use std::process::{Command, Output};
+
+use crate::support::{article, TestSite};
+
+fn digest(dir: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_digest"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn init_new_build_check_from_an_empty_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let init = digest(tmp.path(), &["init", "site"]);
+    assert!(init.status.success(), "{}", text(&init));
+    let site = tmp.path().join("site");
+    for f in [
+        "config.toml",
+        "content/companies/openai.md",
+        ".gitignore",
+        ".github/workflows/pages.yml",
+        "static",
+    ] {
+        assert!(site.join(f).exists(), "{f}");
+    }
+    assert!(
+        !site.join("templates").exists(),
+        "the built-in theme serves"
+    );
+    let new = digest(
+        &site,
+        &[
+            "new",
+            "Mistral ships a model",
+            "--company",
+            "Mistral AI",
+            "--company",
+            "open ai",
+            "--date",
+            "2025-02-03",
+        ],
+    );
+    assert!(new.status.success(), "{}", text(&new));
+    assert_eq!(
+        String::from_utf8_lossy(&new.stdout).trim(),
+        "content/articles/2025/mistral-ships-a-model.md"
+    );
+    let written =
+        std::fs::read_to_string(site.join("content/articles/2025/mistral-ships-a-model.md"))
+            .unwrap();
+    assert!(
+        written.contains("companies = [\"Mistral AI\", \"OpenAI\"]"),
+        "alias matched to the profile: {written}"
+    );
+    assert!(written.contains("date = 2025-02-03"));
+    let build = digest(&site, &["build"]);
+    assert!(build.status.success(), "{}", text(&build));
+    assert!(site
+        .join("public/2025/02/mistral-ships-a-model/index.html")
+        .exists());
+    let check = digest(&site, &["check"]);
+    assert!(check.status.success(), "{}", text(&check));
+    assert!(text(&check).contains("0 errors"), "{}", text(&check));
+    let strict = digest(&site, &["check", "--strict"]);
+    assert_eq!(
+        strict.status.code(),
+        Some(1),
+        "the new article has no summary: a warning, an error with --strict"
+    );
+}
+
+#[test]
+fn init_refuses_a_non_empty_folder_unless_forced() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("notes.txt"), "mine").unwrap();
+    let refused = digest(tmp.path(), &["init"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        text(&refused).contains("is not empty"),
+        "{}",
+        text(&refused)
+    );
+    assert!(!tmp.path().join("config.toml").exists());
+    std::fs::write(
+        tmp.path().join("config.toml"),
+        "title = \"Mine\"\nbase_url = \"https://e.com/\"\n",
+    )
+    .unwrap();
+    assert!(digest(tmp.path(), &["init", "--force"]).status.success());
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("notes.txt")).unwrap(),
+        "mine"
+    );
+    assert!(
+        std::fs::read_to_string(tmp.path().join("config.toml"))
+            .unwrap()
+            .contains("Mine"),
+        "kept"
+    );
+}
+
+#[test]
+fn new_never_overwrites_and_checks_its_date() {
+    let site = TestSite::new();
+    assert!(
+        digest(site.root(), &["new", "Same title", "--date", "2025-01-01"])
+            .status
+            .success()
+    );
+    let again = digest(site.root(), &["new", "Same title", "--date", "2025-01-01"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(text(&again).contains("exists already"), "{}", text(&again));
+    let bad = digest(site.root(), &["new", "X", "--date", "2025-02-30"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        text(&bad).contains("February has no day 30"),
+        "{}",
+        text(&bad)
+    );
+}
+
+#[test]
+fn theme_eject_copies_and_keeps_edited_files() {
+    let site = TestSite::new().file("templates/article.html", "{# mine #}");
+    let out = digest(site.root(), &["theme", "eject"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("kept templates/article.html"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(
+        std::fs::read_to_string(site.root().join("templates/article.html")).unwrap(),
+        "{# mine #}"
+    );
+    assert!(
+        std::fs::read_to_string(site.root().join("templates/base.html"))
+            .unwrap()
+            .contains("<!DOCTYPE html>")
+    );
+    let unknown = digest(site.root(), &["theme", "eject", "nope.html"]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(text(&unknown).contains("no built-in template is called nope.html"));
+}
+
+#[test]
+fn check_reports_broken_links_and_near_duplicate_names() {
+    let site = TestSite::new()
+        .article(
+            "a.md",
+            &article(
+                "A",
+                "2025-01-01",
+                "summary = \"s\"\ncompanies = [\"OpenAI\"]",
+                "See [gone](/no-such-page/) and [anchor](/2025/01/b/#nope).",
+            ),
+        )
+        .article(
+            "b.md",
+            &article(
+                "B",
+                "2025-01-02",
+                "summary = \"s\"\ncompanies = [\"OpenAl\"]",
+                "Body.",
+            ),
+        );
+    let out = digest(site.root(), &["check"]);
+    let report = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{report}");
+    assert!(report.contains("broken link /no-such-page/"), "{report}");
+    assert!(
+        report.contains("broken anchor /2025/01/b/#nope"),
+        "{report}"
+    );
+    assert!(
+        report.contains("looks like \"OpenAI\": did you mean \"OpenAI\"?")
+            || report.contains("looks like \"OpenAl\""),
+        "{report}"
+    );
+    assert!(!site.root().join("public").exists(), "check writes nothing");
+}
+
+#[test]
+fn completions_are_generated() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = digest(tmp.path(), &["completions", "bash"]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("_digest()"));
+}
