@@ -31,52 +31,115 @@ pub struct CopiedFile {
     pub path: String,
 }
 
+/// Where rendered files go: kept in memory (`digest serve`) or written to a staging folder
+/// (`digest build`). Pages are handed over as soon as they are rendered, from many threads.
+pub trait Sink: Sync {
+    fn put(&self, file: OutputFile) -> std::io::Result<()>;
+}
+
+/// A fresh folder beside the output folder that a build writes into; [`Staging::commit`]
+/// swaps it in whole. Dropped without a commit (a failed build), it is removed and the
+/// previous output stays as it was.
+pub struct Staging {
+    dir: PathBuf,
+    out: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    /// Clears debris of killed builds and creates an empty staging folder for `out`.
+    pub fn new(out: &Path) -> std::io::Result<Staging> {
+        let parent = out
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = out
+            .file_name()
+            .ok_or_else(|| {
+                std::io::Error::other(format!("output folder {} has no name", out.display()))
+            })?
+            .to_string_lossy()
+            .into_owned();
+        std::fs::create_dir_all(parent)?;
+        remove_debris(parent, &name);
+        let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir)?;
+        }
+        std::fs::create_dir_all(&dir)?;
+        Ok(Staging {
+            dir,
+            out: out.to_path_buf(),
+            committed: false,
+        })
+    }
+
+    /// Creates the folders that `paths` (files below the output root) live in, so that
+    /// [`Sink::put`] never has to.
+    pub fn make_dirs<'p>(&self, paths: impl Iterator<Item = &'p str>) -> std::io::Result<()> {
+        let mut dirs: Vec<&str> = paths
+            .filter_map(|p| p.rsplit_once('/').map(|(d, _)| d))
+            .collect();
+        dirs.sort_unstable();
+        dirs.dedup();
+        for d in dirs {
+            std::fs::create_dir_all(self.dir.join(d))?;
+        }
+        Ok(())
+    }
+
+    /// Copies `copies` (static files) in, in parallel.
+    pub fn copy(&self, copies: &[CopiedFile]) -> std::io::Result<()> {
+        self.make_dirs(copies.iter().map(|c| c.path.as_str()))?;
+        copies
+            .par_iter()
+            .try_for_each(|c| std::fs::copy(&c.source, self.dir.join(&c.path)).map(|_| ()))
+    }
+
+    /// Puts the finished folder in the place of the output folder.
+    pub fn commit(mut self) -> std::io::Result<()> {
+        swap_in(&self.dir, &self.out)?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, file: OutputFile) -> std::io::Result<()> {
+        let path = self.dir.join(&file.path);
+        let mut f = match std::fs::File::create(&path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                // A folder `make_dirs` was not told about.
+                std::fs::create_dir_all(path.parent().unwrap_or(&self.dir))?;
+                std::fs::File::create(&path)?
+            }
+            Err(e) => return Err(e),
+        };
+        f.write_all(&file.bytes)
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
 /// Writes `files` and `copies` into `out` atomically; returns the number of files written.
 pub fn write_site(
     out: &Path,
     files: &[OutputFile],
     copies: &[CopiedFile],
 ) -> std::io::Result<usize> {
-    let parent = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = out
-        .file_name()
-        .ok_or_else(|| {
-            std::io::Error::other(format!("output folder {} has no name", out.display()))
-        })?
-        .to_string_lossy()
-        .into_owned();
-    std::fs::create_dir_all(parent)?;
-    remove_debris(parent, &name);
-    let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
-    write_tree(&staging, files, copies)?;
-    swap_in(&staging, out)?;
+    let staging = Staging::new(out)?;
+    staging.make_dirs(files.iter().map(|f| f.path.as_str()))?;
+    files.par_iter().try_for_each(|f| staging.put(f.clone()))?;
+    staging.copy(copies)?;
+    staging.commit()?;
     Ok(files.len() + copies.len())
-}
-
-fn write_tree(dir: &Path, files: &[OutputFile], copies: &[CopiedFile]) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
-    // Create every folder first (sorted, so parents come first), then write in parallel.
-    let mut dirs: Vec<&str> = files
-        .iter()
-        .map(|f| f.path.as_str())
-        .chain(copies.iter().map(|c| c.path.as_str()))
-        .filter_map(|p| p.rsplit_once('/').map(|(d, _)| d))
-        .collect();
-    dirs.sort_unstable();
-    dirs.dedup();
-    for d in dirs {
-        std::fs::create_dir_all(dir.join(d))?;
-    }
-    files.par_iter().try_for_each(|f| {
-        let mut file = std::fs::File::create(dir.join(&f.path))?;
-        file.write_all(&f.bytes)
-    })?;
-    copies
-        .par_iter()
-        .try_for_each(|c| std::fs::copy(&c.source, dir.join(&c.path)).map(|_| ()))
 }
 
 /// Puts `staging` in the place of `out` and removes the old output.

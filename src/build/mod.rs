@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 
 use crate::config::Config;
 use crate::error::{BuildError, Diagnostic, Diagnostics};
-use crate::output::{write_site, CopiedFile, OutputFile};
-pub use session::{Built, Changes, Session, SiteFiles};
+use crate::output::CopiedFile;
+pub use session::{Built, Changes, Session, SiteFiles, Written};
 
 /// What `digest build` was asked to do.
 #[derive(Debug, Clone, Default)]
@@ -52,22 +52,15 @@ pub fn render_site(options: &BuildOptions) -> Result<Built, BuildError> {
 /// Builds the site and swaps it into the output folder.
 pub fn build(options: &BuildOptions) -> anyhow::Result<BuildReport> {
     let started = Instant::now();
-    let built = render_site(options)?;
+    let config = load_config(options)?;
     let output_dir = match &options.output {
         Some(dir) => dir.clone(),
-        None => crate::display_path(&options.root, &built.config.output_dir),
+        None => crate::display_path(&options.root, &config.output_dir),
     };
-    let mut files: Vec<OutputFile> = built
-        .files
-        .iter()
-        .map(|(path, bytes)| OutputFile::new(path.clone(), bytes.to_vec()))
-        .collect();
-    files.sort_unstable_by(|a, b| a.path.cmp(&b.path));
-    let file_count = write_site(&output_dir, &files, &built.copies)
-        .map_err(|e| anyhow::anyhow!("cannot write the site to {}: {e}", output_dir.display()))?;
+    let written = Session::new(options.clone()).build_into(&output_dir)?;
     Ok(BuildReport {
-        article_count: built.article_count,
-        file_count,
+        article_count: written.article_count,
+        file_count: written.file_count,
         output_dir,
         elapsed: started.elapsed(),
     })

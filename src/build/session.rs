@@ -4,10 +4,10 @@
 //! keeps one session alive.
 
 use rayon::prelude::*;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
-use std::path::PathBuf;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use super::{load_config, static_files, BuildOptions};
 use crate::config::Config;
@@ -18,7 +18,7 @@ use crate::content::{
 };
 use crate::error::{BuildError, Diagnostic, Diagnostics};
 use crate::hash::Fnv;
-use crate::output::{CopiedFile, OutputFile};
+use crate::output::{CopiedFile, OutputFile, Sink, Staging};
 use crate::render::fingerprint::{fingerprint, Inputs, Versions};
 use crate::render::{plan, site_files, PageJob, Renderer, Theme};
 use crate::site::Site;
@@ -50,6 +50,13 @@ impl Changes {
 
 /// One article file's parse result.
 type Parsed = Result<Arc<Article>, Vec<Diagnostic>>;
+
+/// What a full build written to disk reports.
+pub struct Written {
+    pub config: Config,
+    pub article_count: usize,
+    pub file_count: usize,
+}
 
 /// The result of a successful (re)build.
 pub struct Built {
@@ -107,8 +114,58 @@ impl Session {
         &self.options
     }
 
-    /// Rebuilds after `changes`. On error the last good build stays as it was.
+    /// Rebuilds after `changes` into memory. On error the last good build stays as it was.
     pub fn rebuild(&mut self, changes: &Changes) -> Result<Built, BuildError> {
+        let (site, everything) = self.update(changes)?;
+        let loaded = self.loaded.as_ref().expect("loaded by update");
+        let last = if everything { None } else { self.last.as_ref() };
+        let built = render_to_memory(loaded, site, last)?;
+        self.last = Some(LastBuild {
+            fingerprints: built.1,
+            files: Arc::clone(&built.0.files),
+        });
+        Ok(built.0)
+    }
+
+    /// A full build written straight into `out` through a staging folder: each page goes
+    /// to disk as soon as it is rendered, so memory does not grow with the output.
+    pub fn build_into(&mut self, out: &Path) -> Result<Written, BuildError> {
+        let (site, _) = self.update(&Changes::everything())?;
+        let loaded = self.loaded.as_ref().expect("loaded by update");
+        let jobs = planned_jobs(loaded, &site);
+        let extras = extra_files(loaded, &site, &jobs);
+        let mut paths: HashSet<String> = jobs.iter().map(PageJob::file).collect();
+        paths.extend(extras.iter().map(|f| f.path.clone()));
+        check_static_clashes(&paths, &loaded.copies)?;
+        let io = |e: std::io::Error| {
+            BuildError(vec![Diagnostic::file(
+                out,
+                format!("cannot write the site here: {e}"),
+            )])
+        };
+        let staging = Staging::new(out).map_err(io)?;
+        staging
+            .make_dirs(paths.iter().map(String::as_str))
+            .map_err(io)?;
+        let renderer = Renderer::new(&loaded.config, &site, &loaded.theme);
+        renderer.render_into(&jobs, &staging).map_err(BuildError)?;
+        drop(renderer);
+        let extra_count = extras.len();
+        for f in extras {
+            staging.put(f).map_err(io)?;
+        }
+        staging.copy(&loaded.copies).map_err(io)?;
+        staging.commit().map_err(io)?;
+        Ok(Written {
+            config: loaded.config.clone(),
+            article_count: site.articles.len(),
+            file_count: jobs.len() + extra_count + loaded.copies.len(),
+        })
+    }
+
+    /// Reloads what `changes` touched and builds the site model; says whether everything
+    /// was reloaded (so nothing of the last build can be reused).
+    fn update(&mut self, changes: &Changes) -> Result<(Arc<Site>, bool), BuildError> {
         let everything = changes.all || self.loaded.is_none();
         if everything {
             self.reload_all()?;
@@ -144,16 +201,7 @@ impl Session {
             pages,
         };
         let site = Site::build(content).map_err(Diagnostics::into_error)?;
-        let built = render(
-            loaded,
-            Arc::new(site),
-            if everything { None } else { self.last.as_ref() },
-        )?;
-        self.last = Some(LastBuild {
-            fingerprints: built.1,
-            files: Arc::clone(&built.0.files),
-        });
-        Ok(built.0)
+        Ok((Arc::new(site), everything))
     }
 
     fn reload_all(&mut self) -> Result<(), BuildError> {
@@ -258,16 +306,50 @@ fn collect<T>(result: Result<T, Vec<Diagnostic>>, problems: &mut Diagnostics) ->
         .ok()
 }
 
-/// Renders the pages whose fingerprints differ from `last` (all when there is none).
-fn render(
+/// Every page of the site, in plan order.
+fn planned_jobs(loaded: &Loaded, site: &Site) -> Vec<PageJob> {
+    let assets: Vec<String> = loaded.theme.assets().map(str::to_string).collect();
+    plan(site, loaded.config.paginate_by, &assets)
+}
+
+/// The files that are not pages: sitemaps, robots.txt, the search index, the highlighting
+/// stylesheet and GitHub Pages' markers.
+fn extra_files(loaded: &Loaded, site: &Site, jobs: &[PageJob]) -> Vec<OutputFile> {
+    let config = &loaded.config;
+    let mut extras = site_files::sitemaps(config, site, jobs);
+    extras.push(site_files::robots(config));
+    extras.push(site_files::search_index(site));
+    // GitHub Pages: serve files as they are, without Jekyll.
+    extras.push(OutputFile::new(".nojekyll", Vec::new()));
+    if let Some(domain) = &config.cname {
+        extras.push(OutputFile::new("CNAME", format!("{domain}\n").into_bytes()));
+    }
+    extras.push(OutputFile::new("highlight.css", loaded.stylesheet.to_vec()));
+    extras
+}
+
+/// Keeps rendered files in a map, for `digest serve`.
+#[derive(Default)]
+struct MemorySink(Mutex<SiteFiles>);
+
+impl Sink for MemorySink {
+    fn put(&self, file: OutputFile) -> std::io::Result<()> {
+        let mut files = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        files.insert(file.path, file.bytes.into());
+        Ok(())
+    }
+}
+
+/// Renders into memory the pages whose fingerprints differ from `last` (all when there is
+/// none), and reuses the rest of `last`.
+fn render_to_memory(
     loaded: &Loaded,
     site_arc: Arc<Site>,
     last: Option<&LastBuild>,
 ) -> Result<(Built, HashMap<String, u64>), BuildError> {
     let config = &loaded.config;
     let site = &*site_arc;
-    let assets: Vec<String> = loaded.theme.assets().map(str::to_string).collect();
-    let jobs = plan(site, config.paginate_by, &assets);
+    let jobs = planned_jobs(loaded, site);
     let versions = Versions::of(site);
     let inputs = Inputs {
         site,
@@ -300,33 +382,23 @@ fn render(
         })
         .cloned()
         .collect();
+    let sink = MemorySink::default();
     let renderer = Renderer::new(config, site, &loaded.theme);
-    let rendered = renderer.render_all(&stale).map_err(BuildError)?;
-    let rendered_count = rendered.len();
-
-    let mut files: SiteFiles = HashMap::with_capacity(jobs.len() + 8);
+    let rendered_count = renderer.render_into(&stale, &sink).map_err(BuildError)?;
+    for f in extra_files(loaded, site, &jobs) {
+        let _ = sink.put(f);
+    }
+    let mut files = sink.0.into_inner().unwrap_or_else(|e| e.into_inner());
     if let Some(l) = last {
         for job in &jobs {
             let file = job.file();
             if let Some(bytes) = l.files.get(&file) {
-                files.insert(file, Arc::clone(bytes));
+                files.entry(file).or_insert_with(|| Arc::clone(bytes));
             }
         }
     }
-    let mut generated = rendered;
-    generated.extend(site_files::sitemaps(config, site, &jobs));
-    generated.push(site_files::robots(config));
-    generated.push(site_files::search_index(site));
-    // GitHub Pages: serve files as they are, without Jekyll.
-    generated.push(OutputFile::new(".nojekyll", Vec::new()));
-    if let Some(domain) = &config.cname {
-        generated.push(OutputFile::new("CNAME", format!("{domain}\n").into_bytes()));
-    }
-    for f in generated {
-        files.insert(f.path, f.bytes.into());
-    }
-    files.insert("highlight.css".into(), Arc::clone(&loaded.stylesheet));
-    check_static_clashes(config, &files, &loaded.copies)?;
+    let paths: HashSet<String> = files.keys().cloned().collect();
+    check_static_clashes(&paths, &loaded.copies)?;
     let changed = changed_paths(last.map(|l| &*l.files), &files);
     Ok((
         Built {
@@ -362,13 +434,12 @@ fn global_salt(config: &Config, site: &Site) -> u64 {
 
 /// A static file that would replace a generated one is an error: one of them would be lost.
 fn check_static_clashes(
-    _config: &Config,
-    files: &SiteFiles,
+    generated: &HashSet<String>,
     copies: &[CopiedFile],
 ) -> Result<(), BuildError> {
     let clashes: Vec<Diagnostic> = copies
         .iter()
-        .filter(|c| files.contains_key(&c.path))
+        .filter(|c| generated.contains(&c.path))
         .map(|c| {
             Diagnostic::file(
                 &c.source,

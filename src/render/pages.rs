@@ -14,7 +14,7 @@ use super::plan::{page_count, pager_path, PageJob, PageKind};
 use super::templates::Theme;
 use crate::config::Config;
 use crate::error::Diagnostic;
-use crate::output::OutputFile;
+use crate::output::{OutputFile, Sink};
 use crate::site::Site;
 
 /// Renders pages of one site with one theme.
@@ -26,6 +26,8 @@ pub struct Renderer<'a> {
     base: Context,
     /// Each article's card, serialised once and shared by every list that shows it.
     pub(super) cards: Vec<Value>,
+    /// Every article index, newest first: the home page's list.
+    all: Vec<usize>,
 }
 
 /// Where a list page stands among its siblings, as `paginator` in templates.
@@ -63,25 +65,38 @@ impl<'a> Renderer<'a> {
             theme,
             base,
             cards,
+            all: (0..site.articles.len()).collect(),
         }
     }
 
-    /// Renders every job; all template errors are returned, not just the first.
-    pub fn render_all(&self, jobs: &[PageJob]) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-        let results: Vec<Result<OutputFile, Diagnostic>> =
-            jobs.par_iter().map(|job| self.render(job)).collect();
-        let mut files = Vec::with_capacity(results.len());
+    /// Renders every job and hands each page to `sink` as soon as it is done, so a build
+    /// never holds the whole site in memory. All template errors are returned, not just the
+    /// first; returns the number of pages rendered.
+    pub fn render_into(&self, jobs: &[PageJob], sink: &dyn Sink) -> Result<usize, Vec<Diagnostic>> {
+        let failures: Vec<Diagnostic> = jobs
+            .par_iter()
+            .filter_map(|job| match self.render(job) {
+                Err(d) => Some(d),
+                Ok(file) => {
+                    let path = file.path.clone();
+                    sink.put(file).err().map(|e| {
+                        Diagnostic::file(
+                            std::path::Path::new(&path),
+                            format!("cannot write this output file: {e}"),
+                        )
+                    })
+                }
+            })
+            .collect();
+        // One broken template fails many pages in the same way: report it once.
         let mut problems: Vec<Diagnostic> = Vec::new();
-        for r in results {
-            match r {
-                Ok(f) => files.push(f),
-                // One broken template fails many pages in the same way: report it once.
-                Err(d) if !problems.contains(&d) => problems.push(d),
-                Err(_) => {}
+        for d in failures {
+            if !problems.contains(&d) {
+                problems.push(d);
             }
         }
         if problems.is_empty() {
-            Ok(files)
+            Ok(jobs.len())
         } else {
             Err(problems)
         }
@@ -111,8 +126,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn home(&self, ctx: &mut Context, page: usize) {
-        let all: Vec<usize> = (0..self.site.articles.len()).collect();
-        self.list(ctx, "", &all, page);
+        self.list(ctx, "", &self.all, page);
     }
 
     fn article(&self, ctx: &mut Context, i: usize) {
