@@ -82,10 +82,9 @@ impl Staging {
             .collect();
         dirs.sort_unstable();
         dirs.dedup();
-        for d in dirs {
-            std::fs::create_dir_all(self.dir.join(d))?;
-        }
-        Ok(())
+        // `create_dir_all` tolerates another thread creating a shared parent first.
+        dirs.par_iter()
+            .try_for_each(|d| std::fs::create_dir_all(self.dir.join(d)))
     }
 
     /// Copies `copies` (static files) in, in parallel.
@@ -149,12 +148,26 @@ fn swap_in(staging: &Path, out: &Path) -> std::io::Result<()> {
     }
     if exchange(staging, out).is_ok() {
         // `staging` now holds the previous output.
-        return std::fs::remove_dir_all(staging);
+        return remove_tree(staging);
     }
     let retired = staging.with_extension("retired");
     std::fs::rename(out, &retired)?;
     std::fs::rename(staging, out)?;
-    std::fs::remove_dir_all(&retired)
+    remove_tree(&retired)
+}
+
+/// Removes a folder tree, its subfolders in parallel (an old output has thousands of files,
+/// and unlinking in different folders does not contend).
+fn remove_tree(dir: &Path) -> std::io::Result<()> {
+    let entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.par_iter().try_for_each(|e| {
+        if e.file_type()?.is_dir() {
+            remove_tree(&e.path())
+        } else {
+            std::fs::remove_file(e.path())
+        }
+    })?;
+    std::fs::remove_dir(dir)
 }
 
 #[cfg(target_os = "linux")]

@@ -130,13 +130,16 @@ impl Session {
     /// A full build written straight into `out` through a staging folder: each page goes
     /// to disk as soon as it is rendered, so memory does not grow with the output.
     pub fn build_into(&mut self, out: &Path) -> Result<Written, BuildError> {
+        let mut clock = Stopwatch::from_env();
         let (site, _) = self.update(&Changes::everything())?;
+        clock.lap("load content and build the site model");
         let loaded = self.loaded.as_ref().expect("loaded by update");
         let jobs = planned_jobs(loaded, &site);
         let extras = extra_files(loaded, &site, &jobs);
         let mut paths: HashSet<String> = jobs.iter().map(PageJob::file).collect();
         paths.extend(extras.iter().map(|f| f.path.clone()));
         check_static_clashes(&paths, &loaded.copies)?;
+        clock.lap("plan pages, sitemaps and search index");
         let io = |e: std::io::Error| {
             BuildError(vec![Diagnostic::file(
                 out,
@@ -147,15 +150,18 @@ impl Session {
         staging
             .make_dirs(paths.iter().map(String::as_str))
             .map_err(io)?;
+        clock.lap("create the staging folders");
         let renderer = Renderer::new(&loaded.config, &site, &loaded.theme);
         renderer.render_into(&jobs, &staging).map_err(BuildError)?;
         drop(renderer);
+        clock.lap("render and write pages");
         let extra_count = extras.len();
         for f in extras {
             staging.put(f).map_err(io)?;
         }
         staging.copy(&loaded.copies).map_err(io)?;
         staging.commit().map_err(io)?;
+        clock.lap("write the rest and swap the output in");
         Ok(Written {
             config: loaded.config.clone(),
             article_count: site.articles.len(),
@@ -412,6 +418,26 @@ fn render_to_memory(
         },
         fingerprints,
     ))
+}
+
+/// Prints how long each phase of a build took when `DIGEST_TIMINGS` is set (for profiling;
+/// see BENCHMARKS.md).
+struct Stopwatch(Option<std::time::Instant>);
+
+impl Stopwatch {
+    fn from_env() -> Stopwatch {
+        Stopwatch(std::env::var_os("DIGEST_TIMINGS").map(|_| std::time::Instant::now()))
+    }
+
+    fn lap(&mut self, phase: &str) {
+        if let Some(started) = self.0 {
+            self.0 = Some(std::time::Instant::now());
+            eprintln!(
+                "{:>8.1} ms  {phase}",
+                started.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+    }
 }
 
 /// What every page shows: the config and the navigation.

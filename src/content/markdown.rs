@@ -219,6 +219,9 @@ impl State {
         };
         let mut html = String::with_capacity(events.len() * 16);
         pulldown_cmark::html::push_html(&mut html, events.into_iter());
+        // Every article's HTML is held until its pages are written: give back the slack
+        // of the string's growth (up to half of it).
+        html.shrink_to_fit();
         Rendered {
             html,
             summary_html,
