@@ -28,9 +28,15 @@ fn main() {
         "syntax set loaded in {} ms (not counted)",
         started.elapsed().as_millis()
     );
+    // The default taxonomies (tags, models, people), as a site without [[taxonomies]] has.
+    let taxonomies: Vec<String> = digest::config::DEFAULTS[1..]
+        .iter()
+        .map(|t| t.0.to_string())
+        .collect();
     let env = RenderEnv {
         highlighter: &highlighter,
         base_path: "/",
+        taxonomies: &taxonomies,
     };
     let mut times = Vec::with_capacity(rounds);
     for round in 1..=rounds {

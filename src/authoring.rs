@@ -116,6 +116,7 @@ fn match_profiles(root: &Path, names: &[String]) -> Vec<String> {
     let env = RenderEnv {
         highlighter: &highlighter,
         base_path: "/",
+        taxonomies: &[],
     };
     let profiles = load_profiles(root, &env).unwrap_or_default();
     names

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 use crate::build::{render_site, BuildOptions, Built};
-use crate::content::front_matter::nearest;
+use crate::content::front_matter::edit_distance;
 use crate::error::{BuildError, Diagnostic};
 use crate::slug::name_key;
 
@@ -135,7 +135,7 @@ pub fn check_content(site: &crate::site::Site, today: &str, report: &mut Report)
         }
         if !a.summary_is_own {
             report.warnings.push(warn(
-                "no `summary`: lists and feeds show the first paragraph instead".into(),
+                "no `summary` in the front matter: lists, feeds and search show the text before `<!-- more -->`, else the first paragraph".into(),
             ));
         }
         if a.date.iso().as_str() > today {
@@ -161,12 +161,15 @@ pub fn check_content(site: &crate::site::Site, today: &str, report: &mut Report)
         site,
         report,
     );
-    near_duplicates(
-        site.tags.iter().map(|t| (&t.name, t.articles.first())),
-        "tag",
-        site,
-        report,
-    );
+    for group in &site.taxonomies {
+        let kind = group.name.trim_end_matches('s');
+        near_duplicates(
+            group.terms.iter().map(|t| (&t.name, t.articles.first())),
+            kind,
+            site,
+            report,
+        );
+    }
 }
 
 /// Names one typo apart ("Open AI" vs "OpenAl") that are not aliases of one another.
@@ -183,14 +186,20 @@ fn near_duplicates<'a>(
         .collect();
     let mut by_key: HashMap<&str, usize> = HashMap::new();
     for (i, key) in keys.iter().enumerate() {
-        let others: Vec<&str> = by_key.keys().copied().collect();
-        let similar = if let Some(&j) = by_key.get(key.as_str()) {
-            Some(j)
-        } else if key.len() >= 5 {
-            nearest(key, &others).map(|k| by_key[k])
-        } else {
-            None
-        };
+        // Same key once spaces and punctuation are gone, or one typo apart (two in long
+        // names); short words one letter apart ("chips", "china") are left alone.
+        let similar = by_key.get(key.as_str()).copied().or_else(|| {
+            let allowed = if key.len() >= 10 { 2 } else { 1 };
+            (key.len() >= 6)
+                .then(|| {
+                    keys[..i].iter().position(|k| {
+                        k.len().abs_diff(key.len()) <= allowed
+                            && k.len() >= 6
+                            && edit_distance(k, key) <= allowed
+                    })
+                })
+                .flatten()
+        });
         if let Some(j) = similar {
             let (name, other) = (names[i].0, names[j].0);
             let path = names[i]

@@ -2,8 +2,12 @@
 //! the key and its line), with the base URL split into the origin and the path prefix every
 //! internal link carries.
 
+mod taxonomies;
+
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
+
+pub use taxonomies::{Period, Taxonomy, COMPANIES, DEFAULTS, RESERVED_SEGMENTS};
 
 use crate::content::front_matter::nearest;
 use crate::error::Diagnostic;
@@ -19,6 +23,8 @@ const KEYS: &[&str] = &[
     "paginate_by",
     "feed_limit",
     "cname",
+    "taxonomies",
+    "editions",
 ];
 
 #[derive(Debug, Clone, Deserialize)]
@@ -39,6 +45,9 @@ struct RawConfig {
     #[serde(default = "default_feed_limit")]
     feed_limit: usize,
     cname: Option<String>,
+    taxonomies: Option<Vec<taxonomies::RawTaxonomy>>,
+    #[serde(default)]
+    editions: taxonomies::RawEditions,
 }
 
 fn default_feed_limit() -> usize {
@@ -75,6 +84,10 @@ pub struct Config {
     pub feed_limit: usize,
     /// A custom domain for GitHub Pages, written to `CNAME` (when publishing from a branch).
     pub cname: Option<String>,
+    /// The declared taxonomies, companies first.
+    pub taxonomies: Vec<Taxonomy>,
+    /// How long an edition runs; `None` when editions are turned off.
+    pub editions: Option<Period>,
 }
 
 impl Config {
@@ -129,7 +142,13 @@ impl Config {
                 "`paginate_by` must be at least 1",
             ));
         }
+        let taxonomies = taxonomies::check(raw.taxonomies, raw.paginate_by, |needle, m| {
+            let offset = text.find(needle).unwrap_or(0);
+            Diagnostic::at_offset(path, text, offset, 1, m)
+        })?;
         Ok(Config {
+            taxonomies,
+            editions: raw.editions.enabled.then_some(raw.editions.period),
             title,
             description: raw.description,
             base_url,
@@ -152,6 +171,24 @@ impl Config {
         self.base_url = base_url;
         self.base_path = base_path;
         Ok(self)
+    }
+
+    /// The declared taxonomy called `name`.
+    pub fn taxonomy(&self, name: &str) -> Option<&Taxonomy> {
+        self.taxonomies.iter().find(|t| t.name == name)
+    }
+
+    /// The taxonomies other than companies, in declared order.
+    pub fn term_taxonomies(&self) -> &[Taxonomy] {
+        &self.taxonomies[1..]
+    }
+
+    /// The names of [`Config::term_taxonomies`]: the front-matter keys they add.
+    pub fn term_taxonomy_names(&self) -> Vec<String> {
+        self.term_taxonomies()
+            .iter()
+            .map(|t| t.name.clone())
+            .collect()
     }
 
     /// The site-internal link for `path` (`2025/01/x/` -> `/ai-digest/2025/01/x/`).
@@ -246,6 +283,53 @@ mod tests {
             "{}",
             e.message
         );
+    }
+
+    #[test]
+    fn taxonomies_default_and_declared() {
+        let c = parse("title = \"t\"\nbase_url = \"https://e.com\"").unwrap();
+        let names: Vec<&str> = c.taxonomies.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["companies", "tags", "models", "people"]);
+        let c = parse(
+            "title = \"t\"\nbase_url = \"https://e.com\"\n[[taxonomies]]\nname = \"labs\"\npaginate_by = 2\nfeed = true\n",
+        )
+        .unwrap();
+        let labs = c.taxonomy("labs").unwrap();
+        assert_eq!(
+            (labs.title.as_str(), labs.paginate_by, labs.feed),
+            ("Labs", 2, true)
+        );
+        assert_eq!(
+            c.taxonomies[0].name, "companies",
+            "companies always come first"
+        );
+        assert_eq!(c.term_taxonomies().len(), 1);
+    }
+
+    #[test]
+    fn bad_taxonomy_names_point_at_their_line() {
+        let e = parse(
+            "title = \"t\"\nbase_url = \"https://e.com\"\n[[taxonomies]]\nname = \"timeline\"\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.line, 4);
+        assert!(e.message.contains("taken by the theme"), "{}", e.message);
+        let e = parse(
+            "title = \"t\"\nbase_url = \"https://e.com\"\n[[taxonomies]]\nname = \"Big Labs\"\n",
+        )
+        .unwrap_err();
+        assert!(e.message.contains("\"big-labs\""), "{}", e.message);
+    }
+
+    #[test]
+    fn editions_period() {
+        let c =
+            parse("title = \"t\"\nbase_url = \"https://e.com\"\n[editions]\nperiod = \"month\"\n")
+                .unwrap();
+        assert_eq!(c.editions, Some(Period::Month));
+        let c = parse("title = \"t\"\nbase_url = \"https://e.com\"\n[editions]\nenabled = false\n")
+            .unwrap();
+        assert_eq!(c.editions, None);
     }
 
     #[test]

@@ -36,10 +36,15 @@ impl PostDate {
             toml::Value::Datetime(dt) => *dt,
             toml::Value::String(s) => parse_text(s.trim())?,
             other => {
+                let kind = other.type_str();
+                let a = if matches!(kind, "integer" | "array") {
+                    "an"
+                } else {
+                    "a"
+                };
                 return Err(format!(
-                    "expected a date such as 2025-01-27, found a {}",
-                    other.type_str()
-                ))
+                    "`{other}` is {a} {kind}, not a date; write the date as YYYY-MM-DD, e.g. 2025-01-27"
+                ));
             }
         };
         Self::from_datetime(&datetime)

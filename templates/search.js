@@ -18,7 +18,7 @@
   function prepare(index) {
     index.items.forEach(function (item) {
       var names = item[4].map(function (c) { return index.companies[c]; })
-        .concat(item[5].map(function (t) { return index.tags[t]; }));
+        .concat(item[5].map(function (t) { return index.terms[t]; }));
       item.title = fold(item[0]);
       item.text = fold(item[0] + " " + item[1] + " " + names.join(" "));
     });

@@ -205,6 +205,7 @@ impl Session {
             articles,
             profiles: loaded.profiles.clone(),
             pages,
+            taxonomies: loaded.config.term_taxonomy_names(),
         };
         let site = Site::build(content).map_err(Diagnostics::into_error)?;
         Ok((Arc::new(site), everything))
@@ -213,9 +214,11 @@ impl Session {
     fn reload_all(&mut self) -> Result<(), BuildError> {
         let config = load_config(&self.options)?;
         let root = self.options.root.clone();
+        let taxonomies = config.term_taxonomy_names();
         let env = RenderEnv {
             highlighter: &self.highlighter,
             base_path: &config.base_path,
+            taxonomies: &taxonomies,
         };
         let mut problems = Diagnostics::default();
         let ((theme, (articles, walk)), (profiles, pages)) = rayon::join(
@@ -262,9 +265,11 @@ impl Session {
             .loaded
             .as_mut()
             .expect("reload_parts needs a loaded session");
+        let taxonomies = loaded.config.term_taxonomy_names();
         let env = RenderEnv {
             highlighter: &self.highlighter,
             base_path: &loaded.config.base_path,
+            taxonomies: &taxonomies,
         };
         let fail = |ds: Vec<Diagnostic>| BuildError(ds);
         if changes.templates {
@@ -315,7 +320,7 @@ fn collect<T>(result: Result<T, Vec<Diagnostic>>, problems: &mut Diagnostics) ->
 /// Every page of the site, in plan order.
 fn planned_jobs(loaded: &Loaded, site: &Site) -> Vec<PageJob> {
     let assets: Vec<String> = loaded.theme.assets().map(str::to_string).collect();
-    plan(site, loaded.config.paginate_by, &assets)
+    plan(site, &loaded.config, &assets)
 }
 
 /// The files that are not pages: sitemaps, robots.txt, the search index, the highlighting
@@ -360,8 +365,7 @@ fn render_to_memory(
     let inputs = Inputs {
         site,
         versions: &versions,
-        per_page: config.paginate_by,
-        feed_limit: config.feed_limit,
+        config,
     };
     let template_versions = loaded.theme.versions();
     let salt = global_salt(config, site);

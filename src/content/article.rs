@@ -2,6 +2,7 @@
 //! and typed, and its Markdown body rendered.
 
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
 
@@ -14,14 +15,14 @@ use crate::error::Diagnostic;
 use crate::html::escape;
 use crate::slug::slugify;
 
-/// Front-matter keys an article accepts.
+/// Front-matter keys every article accepts; each declared taxonomy (`tags`, `models`...)
+/// adds its own.
 pub const KEYS: &[&str] = &[
     "title",
     "date",
     "updated",
     "summary",
     "companies",
-    "tags",
     "sources",
     "events",
     "draft",
@@ -29,7 +30,6 @@ pub const KEYS: &[&str] = &[
 ];
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct FrontMatter {
     title: Option<Spanned<String>>,
     date: Option<Spanned<toml::Value>>,
@@ -38,14 +38,15 @@ struct FrontMatter {
     #[serde(default)]
     companies: NameList,
     #[serde(default)]
-    tags: NameList,
-    #[serde(default)]
     sources: Vec<Source>,
     #[serde(default)]
     events: Vec<RawEvent>,
     #[serde(default)]
     draft: bool,
     slug: Option<Spanned<String>>,
+    /// Every other key: a declared taxonomy's names, or a mistake.
+    #[serde(flatten)]
+    rest: BTreeMap<String, toml::Value>,
 }
 
 #[derive(Deserialize)]
@@ -96,7 +97,8 @@ pub struct Article {
     pub toc: Vec<TocEntry>,
     pub word_count: usize,
     pub companies: Vec<String>,
-    pub tags: Vec<String>,
+    /// Names per declared taxonomy other than companies (`tags`, `models`...).
+    pub terms: BTreeMap<String, Vec<String>>,
     pub sources: Vec<Source>,
     pub events: Vec<Event>,
     pub draft: bool,
@@ -176,6 +178,7 @@ pub fn parse_article(
         problems.push(at(span, m));
     });
     let companies = fm.companies.cleaned();
+    let terms = taxonomy_terms(fm.rest, env.taxonomies, &split, path, &mut problems);
     let events = parse_events(fm.events, &companies, &split, path, &mut problems);
     let (Some(date), Ok(slug), true) = (date, slug, problems.is_empty()) else {
         return Err(problems);
@@ -203,12 +206,69 @@ pub fn parse_article(
         toc: rendered.toc,
         word_count: rendered.word_count,
         companies,
-        tags: fm.tags.cleaned(),
+        terms,
         sources: fm.sources,
         events,
         draft: fm.draft,
         source_hash: crate::hash::of(&text),
     })
+}
+
+/// The names under each declared taxonomy's key; any other key is an error at its line
+/// that suggests the nearest known key and lists the declared taxonomies.
+fn taxonomy_terms(
+    rest: BTreeMap<String, toml::Value>,
+    taxonomies: &[String],
+    split: &Split<'_>,
+    path: &Path,
+    problems: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, Vec<String>> {
+    let mut terms = BTreeMap::new();
+    for (key, value) in rest {
+        let at = |message: String| {
+            Diagnostic::at_offset(
+                path,
+                split.front_matter,
+                front_matter::key_offset(split.front_matter, &key),
+                split.front_matter_line,
+                message,
+            )
+        };
+        if !taxonomies.contains(&key) {
+            let known: Vec<&str> = KEYS
+                .iter()
+                .copied()
+                .chain(taxonomies.iter().map(String::as_str))
+                .collect();
+            let hint = front_matter::nearest(&key, &known)
+                .map_or(String::new(), |k| format!(" did you mean `{k}`?"));
+            let declared = std::iter::once(crate::config::COMPANIES)
+                .chain(taxonomies.iter().map(String::as_str))
+                .collect::<Vec<_>>()
+                .join(", ");
+            problems.push(at(format!(
+                "unknown key `{key}`:{hint} It is not an article field ({}) nor a declared taxonomy ({declared}); declare new taxonomies with [[taxonomies]] in config.toml",
+                KEYS.join(", ")
+            )));
+            continue;
+        }
+        let kind = value.type_str();
+        match NameList::deserialize(value) {
+            Ok(names) => {
+                terms.insert(key, names.cleaned());
+            }
+            Err(_) => problems.push(Diagnostic::at_offset(
+                path,
+                split.front_matter,
+                front_matter::value_offset(split.front_matter, &key),
+                split.front_matter_line,
+                format!(
+                    "invalid front matter: `{key}` must be a list of names such as [\"first\", \"second\"], or one name (found {kind})"
+                ),
+            )),
+        }
+    }
+    terms
 }
 
 fn missing(path: &Path, key: &str, example: &str) -> Diagnostic {
@@ -309,6 +369,7 @@ mod tests {
             &RenderEnv {
                 highlighter: &h,
                 base_path: "/",
+                taxonomies: &["tags".to_string(), "models".to_string()],
             },
         )
     }
@@ -349,6 +410,31 @@ mod tests {
             "{}",
             errs[0].message
         );
+    }
+
+    #[test]
+    fn taxonomy_keys_are_read_and_undeclared_ones_rejected() {
+        let a = parse("+++\ntitle = \"T\"\ndate = 2025-01-01\nmodels = \"o3-mini\"\ntags = [\"a\", \" b \"]\n+++\n")
+            .unwrap();
+        assert_eq!(a.terms["models"], ["o3-mini"]);
+        assert_eq!(a.terms["tags"], ["a", "b"]);
+        let errs =
+            parse("+++\ntitle = \"T\"\ndate = 2025-01-01\n\npeople = [\"X\"]\n+++\n").unwrap_err();
+        assert_eq!((errs[0].line, errs[0].col), (5, 1));
+        assert!(
+            errs[0]
+                .message
+                .contains("declared taxonomy (companies, tags, models)"),
+            "{}",
+            errs[0].message
+        );
+        let errs = parse("+++\ntitle = \"T\"\ndate = 2025-01-01\nmodels = 3\n+++\n").unwrap_err();
+        assert!(
+            errs[0].message.contains("a list of names"),
+            "{}",
+            errs[0].message
+        );
+        assert_eq!((errs[0].line, errs[0].col), (4, 10));
     }
 
     #[test]

@@ -70,7 +70,7 @@ pub fn parse<T: DeserializeOwned>(
 ) -> Result<T, Diagnostic> {
     toml::from_str(split.front_matter).map_err(|err| {
         let offset = err.span().map_or(0, |span| span.start);
-        let message = explain(err.message(), known);
+        let message = explain(err.message(), known, split.front_matter, offset);
         Diagnostic::at_offset(
             path,
             split.front_matter,
@@ -81,8 +81,10 @@ pub fn parse<T: DeserializeOwned>(
     })
 }
 
-/// Makes serde's messages friendlier: an unknown key gets the nearest known key suggested.
-fn explain(message: &str, known: &[&str]) -> String {
+/// Makes TOML's and serde's messages say what is wrong and what to do: an unknown key gets
+/// the nearest known key suggested, a wrong type names its key and the expected type, an
+/// impossible date names the month's days. `offset` is where the error is in `source`.
+fn explain(message: &str, known: &[&str], source: &str, offset: usize) -> String {
     let message = message.trim();
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let key = rest.split('`').next().unwrap_or("");
@@ -94,10 +96,112 @@ fn explain(message: &str, known: &[&str]) -> String {
             None => format!("unknown key `{key}` (known keys: {allowed})"),
         };
     }
-    format!("invalid front matter: {message}")
+    let line = line_at(source, offset);
+    let key = line
+        .split_once('=')
+        .map(|(k, _)| k.trim().trim_matches(['"', '\'']))
+        .filter(|k| !k.is_empty() && !k.starts_with('[') && !k.starts_with('#'));
+    if let Some((found, expected)) = message
+        .strip_prefix("invalid type: ")
+        .and_then(|rest| rest.split_once(", expected "))
+    {
+        let in_list = line
+            .split_once('=')
+            .is_some_and(|(_, v)| v.trim_start().starts_with('['));
+        let key = match key {
+            Some(k) if in_list && !expected.starts_with("a sequence") => {
+                format!("each item of `{k}`")
+            }
+            Some(k) => format!("`{k}`"),
+            None => "this value".into(),
+        };
+        let (expected, hint) = match expected {
+            "a boolean" => ("a boolean", "write `true` or `false`, without quotes"),
+            "a string" => ("a string", "put the text in double quotes"),
+            s if s.starts_with("a sequence") && (key == "`sources`" || key == "`events`") => (
+                "a list of tables",
+                "write each one as a `[[...]]` table, e.g. `[[sources]]` with `title` and `url` below it",
+            ),
+            s if s.starts_with("a sequence") => ("a list", "write the items in square brackets"),
+            s => (s, "change the value"),
+        };
+        return format!("invalid front matter: {key} must be {expected}, not {found}; {hint}");
+    }
+    if let Some(rest) = message.strip_prefix("missing field `") {
+        let field = rest.split('`').next().unwrap_or("");
+        let table = line.trim();
+        let table = if table.starts_with('[') {
+            format!(" in this `{table}` entry")
+        } else {
+            String::new()
+        };
+        return format!("invalid front matter: missing `{field}`{table}; add `{field} = ...`");
+    }
+    if message.starts_with("duplicate key") {
+        let key = key.unwrap_or_else(|| line.trim());
+        return format!("invalid front matter: duplicate key `{key}`; keep only one of them");
+    }
+    if message.starts_with("invalid date") {
+        // Say which day or month is impossible, as for a date written in quotes.
+        let token = source[offset.min(source.len())..]
+            .split(|c: char| c.is_whitespace() || matches!(c, ',' | ']' | '}' | '#'))
+            .next()
+            .unwrap_or("");
+        if let Err(why) = crate::date::PostDate::from_toml(&toml::Value::String(token.into())) {
+            if why.contains(" has no day ") || why.contains(" no month ") {
+                return why;
+            }
+        }
+    }
+    format!(
+        "invalid front matter: {message}; check the TOML syntax: `key = value`, text in double \
+         quotes, lists in square brackets"
+    )
+}
+
+/// The line of `source` that holds byte `offset`.
+fn line_at(source: &str, offset: usize) -> &str {
+    let mut offset = offset.min(source.len());
+    while !source.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let end = source[offset..]
+        .find('\n')
+        .map_or(source.len(), |i| offset + i);
+    &source[start..end]
 }
 
 /// The known key closest to `key` by edit distance, if it is close enough to be a typo.
+/// Where `key` is set in a TOML text (`key = ...`, `[key]` or `[[key]]` at a line's start),
+/// for errors about a key found by name; 0 when it cannot be found.
+pub fn key_offset(toml_text: &str, key: &str) -> usize {
+    let mut offset = 0;
+    for line in toml_text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let lead = line.len() - trimmed.len();
+        let rest = trimmed
+            .trim_start_matches('[')
+            .strip_prefix(key)
+            .or_else(|| trimmed.strip_prefix(&format!("\"{key}\"")));
+        if rest.is_some_and(|r| r.trim_start().starts_with(['=', ']'])) {
+            return offset + lead;
+        }
+        offset += line.len();
+    }
+    0
+}
+
+/// Where the value of `key` starts (after `=` and spaces), else where the key is.
+pub fn value_offset(toml_text: &str, key: &str) -> usize {
+    let at = key_offset(toml_text, key);
+    let line = toml_text[at..].lines().next().unwrap_or("");
+    match line.find('=') {
+        Some(eq) => at + eq + 1 + (line[eq + 1..].len() - line[eq + 1..].trim_start().len()),
+        None => at,
+    }
+}
+
 pub fn nearest<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
     known
         .iter()
@@ -108,7 +212,7 @@ pub fn nearest<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
 }
 
 /// Levenshtein distance over characters.
-fn edit_distance(a: &str, b: &str) -> usize {
+pub fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

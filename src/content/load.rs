@@ -19,6 +19,8 @@ pub struct Content {
     pub articles: Vec<Arc<Article>>,
     pub profiles: Vec<CompanyProfile>,
     pub pages: Vec<Page>,
+    /// The declared taxonomies other than companies, in order.
+    pub taxonomies: Vec<String>,
 }
 
 /// Every article file under `content/articles`, keyed by its path on disk, each parsed or
@@ -123,19 +125,50 @@ pub fn find_markdown(root: &Path, dir: &str) -> (Vec<(PathBuf, PathBuf)>, Vec<Di
             Err(err) => {
                 let path = err.path().unwrap_or(&base);
                 let shown = crate::display_path(root, path.strip_prefix(root).unwrap_or(path));
-                let message = if err.loop_ancestor().is_some() {
-                    "symbolic link loop: this link points back to a folder that contains it; remove or fix the link".to_string()
-                } else {
-                    format!(
-                        "cannot read this folder entry: {}",
-                        err.io_error().map_or(err.to_string(), |e| e.to_string())
-                    )
-                };
+                let message = walk_problem(&err, path);
                 problems.push(Diagnostic::file(&shown, message));
             }
         }
     }
     (files, problems)
+}
+
+/// What is wrong with a folder entry that cannot be walked, and what to do about it.
+fn walk_problem(err: &walkdir::Error, path: &Path) -> String {
+    if err.loop_ancestor().is_some() {
+        return "symbolic link loop: this link points back to a folder that contains it; \
+                remove or fix the link"
+            .into();
+    }
+    let Some(io) = err.io_error() else {
+        return format!("cannot read this folder entry: {err}");
+    };
+    #[cfg(unix)]
+    let is_loop = io.raw_os_error() == Some(libc::ELOOP);
+    #[cfg(not(unix))]
+    let is_loop = false;
+    if is_loop {
+        return "symbolic link loop: this link leads back to itself through other links; \
+                remove or fix the link"
+            .into();
+    }
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    match io.kind() {
+        std::io::ErrorKind::NotFound if is_link => {
+            let target = std::fs::read_link(path)
+                .map(|t| format!(" `{}`", t.display()))
+                .unwrap_or_default();
+            format!(
+                "cannot read: this symbolic link's target{target} does not exist; \
+                 fix or remove the link"
+            )
+        }
+        std::io::ErrorKind::PermissionDenied => format!(
+            "cannot read this folder entry: {io}; make it readable (e.g. `chmod -R u+rX`) \
+             or move it out of content/"
+        ),
+        _ => format!("cannot read this folder entry: {io}"),
+    }
 }
 
 /// Dot files, and the swap and backup files of vim, emacs and others.
@@ -145,8 +178,15 @@ pub fn is_ignored(name: &str) -> bool {
 
 /// Reads a file as UTF-8, locating the first invalid byte if it is not.
 fn read_text(full: &Path, shown: &Path) -> Result<String, Diagnostic> {
-    let bytes = std::fs::read(full)
-        .map_err(|e| Diagnostic::file(shown, format!("cannot read the file: {e}")))?;
+    let bytes = std::fs::read(full).map_err(|e| {
+        let hint = match e.kind() {
+            std::io::ErrorKind::PermissionDenied => {
+                "; make it readable (e.g. `chmod u+r`) or move it out of content/"
+            }
+            _ => "",
+        };
+        Diagnostic::file(shown, format!("cannot read the file: {e}{hint}"))
+    })?;
     String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
         let bytes = e.into_bytes();

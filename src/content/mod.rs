@@ -20,4 +20,6 @@ pub struct RenderEnv<'a> {
     pub highlighter: &'a highlight::Highlighter,
     /// The site's base path, prefixed to root-relative links in Markdown.
     pub base_path: &'a str,
+    /// The declared taxonomies other than companies, whose keys articles may use.
+    pub taxonomies: &'a [String],
 }

@@ -22,6 +22,16 @@ pub struct SiteView<'a> {
     pub author: &'a str,
     /// Standalone pages, for the navigation.
     pub pages: Vec<Link>,
+    /// The taxonomies other than companies (tags, models...), for the navigation.
+    pub taxonomies: Vec<TaxonomyLink>,
+}
+
+/// A taxonomy's index page: `name` (`tags`), `title` (`Topics`) and `url`.
+#[derive(Serialize)]
+pub struct TaxonomyLink {
+    pub name: String,
+    pub title: String,
+    pub url: String,
 }
 
 /// A name and where it leads.
@@ -53,8 +63,18 @@ pub struct ArticleCard<'a> {
     pub summary: &'a str,
     pub summary_text: &'a str,
     pub companies: Vec<TermLink>,
-    pub tags: Vec<TermLink>,
+    /// The article's terms in each other taxonomy that it uses (tags, models, people...).
+    pub taxonomies: Vec<TermsOf>,
     pub reading_minutes: usize,
+}
+
+/// An article's terms in one taxonomy.
+#[derive(Serialize)]
+pub struct TermsOf {
+    /// The taxonomy's name (`tags`) and title (`Topics`).
+    pub name: String,
+    pub title: String,
+    pub terms: Vec<TermLink>,
 }
 
 /// An event as an article page shows it.
@@ -101,6 +121,15 @@ pub fn site_view<'a>(config: &'a Config, site: &Site) -> SiteView<'a> {
                 url: config.url(&p.path_in_site()),
             })
             .collect(),
+        taxonomies: config
+            .term_taxonomies()
+            .iter()
+            .map(|t| TaxonomyLink {
+                name: t.name.clone(),
+                title: t.title.clone(),
+                url: config.url(&format!("{}/", t.name)),
+            })
+            .collect(),
     }
 }
 
@@ -127,9 +156,20 @@ pub fn article_card<'a>(config: &Config, site: &'a Site, index: usize) -> Articl
             .iter()
             .map(|&c| term_link(config, "companies", &site.companies[c]))
             .collect(),
-        tags: site.article_tags[index]
+        taxonomies: site
+            .taxonomies
             .iter()
-            .map(|&t| term_link(config, "tags", &site.tags[t]))
+            .filter(|g| !g.article_terms[index].is_empty())
+            .map(|g| TermsOf {
+                name: g.name.clone(),
+                title: config
+                    .taxonomy(&g.name)
+                    .map_or_else(|| g.name.clone(), |t| t.title.clone()),
+                terms: g.article_terms[index]
+                    .iter()
+                    .map(|&t| term_link(config, &g.name, &g.terms[t]))
+                    .collect(),
+            })
             .collect(),
         reading_minutes: a.reading_minutes(),
     }
@@ -186,7 +226,7 @@ fn news_article_json_ld(config: &Config, card: &ArticleCard<'_>) -> String {
         "author": author,
         "publisher": publisher,
         "about": card.companies.iter().map(|c| serde_json::json!({"@type": "Organization", "name": c.name})).collect::<Vec<_>>(),
-        "keywords": card.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+        "keywords": card.taxonomies.iter().flat_map(|g| &g.terms).map(|t| t.name.as_str()).collect::<Vec<_>>(),
     });
     script_safe_json(&value.to_string())
 }

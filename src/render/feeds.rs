@@ -1,4 +1,4 @@
-//! Atom feeds for the site, each company and each tag, holding the newest `feed_limit`
+//! Atom feeds for the site, each company and each term of a taxonomy with feeds, holding the newest `feed_limit`
 //! articles (never the whole archive), with their full content.
 
 use serde::Serialize;
@@ -42,11 +42,12 @@ impl Renderer<'_> {
                     &c.articles,
                 )
             }
-            Feed::Tag(id) => {
-                let t = &site.tags[id];
+            Feed::Term { tax, id } => {
+                let group = &site.taxonomies[tax];
+                let t = &group.terms[id];
                 (
                     format!("{}: {}", self.config.title, t.name),
-                    format!("tags/{}/", t.slug),
+                    format!("{}/{}/", group.name, t.slug),
                     &t.articles,
                 )
             }

@@ -2,12 +2,13 @@
 //! model without rendering. A rebuild renders only the pages whose fingerprint changed.
 //!
 //! Two versions per article: the *card* version (what lists, timelines and feeds' headers
-//! show: title, dates, summary, companies, tags, events) and the *full* version (the card
+//! show: title, dates, summary, companies, other terms, events) and the *full* version (the card
 //! plus the body). Editing only an article's body changes only pages that show its body.
 
 use std::hash::{Hash, Hasher};
 
 use super::plan::{page_count, Feed, PageJob, PageKind};
+use crate::config::Config;
 use crate::hash::Fnv;
 use crate::site::{Site, Term};
 
@@ -45,8 +46,10 @@ fn card_version(site: &Site, i: usize) -> u64 {
     for &c in &site.article_companies[i] {
         (&site.companies[c].name, &site.companies[c].slug).hash(&mut h);
     }
-    for &t in &site.article_tags[i] {
-        (&site.tags[t].name, &site.tags[t].slug).hash(&mut h);
+    for group in &site.taxonomies {
+        for &t in &group.article_terms[i] {
+            (&group.name, &group.terms[t].name, &group.terms[t].slug).hash(&mut h);
+        }
     }
     for (e, event) in a.events.iter().enumerate() {
         (event.date.timestamp(), &event.title, &event.anchor).hash(&mut h);
@@ -61,29 +64,28 @@ fn card_version(site: &Site, i: usize) -> u64 {
 pub struct Inputs<'a> {
     pub site: &'a Site,
     pub versions: &'a Versions,
-    pub per_page: usize,
-    pub feed_limit: usize,
+    pub config: &'a Config,
 }
 
 /// The fingerprint of one job's data; `salt` covers what every page shows (config,
 /// navigation) and the job's templates.
 pub fn fingerprint(inputs: &Inputs<'_>, job: &PageJob, salt: u64) -> u64 {
-    let (site, v, per_page) = (inputs.site, inputs.versions, inputs.per_page);
+    let (site, v, config) = (inputs.site, inputs.versions, inputs.config);
+    let per_page = config.paginate_by;
     let mut h = Fnv::default();
     (salt, &job.path).hash(&mut h);
     let cards = |h: &mut Fnv, ids: &[usize]| ids.iter().for_each(|&i| v.card[i].hash(h));
-    let page_of = |ids: &[usize], page: usize| -> Vec<usize> {
-        ids.iter()
-            .skip((page - 1) * per_page)
-            .take(per_page)
-            .copied()
-            .collect()
+    // The slice of `ids` that page `page` shows, `per` a page.
+    let page_of = |ids: &[usize], page: usize, per: usize| -> Vec<usize> {
+        let start = ((page - 1) * per).min(ids.len());
+        ids[start..(start + per).min(ids.len())].to_vec()
     };
     match &job.kind {
         PageKind::Home { page } => {
-            let all: Vec<usize> = (0..site.articles.len()).collect();
-            page_count(all.len(), per_page).hash(&mut h);
-            cards(&mut h, &page_of(&all, *page));
+            let n = site.articles.len();
+            page_count(n, per_page).hash(&mut h);
+            let start = ((page - 1) * per_page).min(n);
+            (start..(start + per_page).min(n)).for_each(|i| v.card[i].hash(&mut h));
         }
         PageKind::Article(i) => {
             v.full[*i].hash(&mut h);
@@ -102,8 +104,8 @@ pub fn fingerprint(inputs: &Inputs<'_>, job: &PageJob, salt: u64) -> u64 {
             .companies
             .iter()
             .for_each(|t| term_aggregate(site, t, &mut h)),
-        PageKind::Tags => site
-            .tags
+        PageKind::Taxonomy(tax) => site.taxonomies[*tax]
+            .terms
             .iter()
             .for_each(|t| term_aggregate(site, t, &mut h)),
         PageKind::Company { id, page } => {
@@ -118,12 +120,17 @@ pub fn fingerprint(inputs: &Inputs<'_>, job: &PageJob, salt: u64) -> u64 {
             for &a in &c.articles {
                 site.article_companies[a].hash(&mut h);
             }
-            cards(&mut h, &page_of(&c.articles, *page));
+            let per = config.taxonomies[0].paginate_by;
+            cards(&mut h, &page_of(&c.articles, *page, per));
         }
-        PageKind::Tag { id, page } => {
-            let t = &site.tags[*id];
+        PageKind::Term { tax, id, page } => {
+            let group = &site.taxonomies[*tax];
+            let t = &group.terms[*id];
             term_aggregate(site, t, &mut h);
-            cards(&mut h, &page_of(&t.articles, *page));
+            let per = config
+                .taxonomy(&group.name)
+                .map_or(per_page, |d| d.paginate_by);
+            cards(&mut h, &page_of(&t.articles, *page, per));
         }
         PageKind::Timeline | PageKind::TimelineYear(_) => {
             site.timeline.years.hash(&mut h);
@@ -138,14 +145,13 @@ pub fn fingerprint(inputs: &Inputs<'_>, job: &PageJob, salt: u64) -> u64 {
             }
         }
         PageKind::Feed(feed) => {
+            let limit = config.feed_limit;
             let ids: Vec<usize> = match feed {
-                Feed::Site => (0..site.articles.len()).collect(),
+                Feed::Site => (0..site.articles.len().min(limit)).collect(),
                 Feed::Company(id) => site.companies[*id].articles.clone(),
-                Feed::Tag(id) => site.tags[*id].articles.clone(),
+                Feed::Term { tax, id } => site.taxonomies[*tax].terms[*id].articles.clone(),
             };
-            ids.iter()
-                .take(inputs.feed_limit)
-                .for_each(|&i| v.full[i].hash(&mut h));
+            ids.iter().take(limit).for_each(|&i| v.full[i].hash(&mut h));
         }
         PageKind::Search | PageKind::NotFound | PageKind::Asset(_) => {}
     }

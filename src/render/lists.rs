@@ -1,5 +1,6 @@
-//! The company and tag pages: indexes (with activity sparklines and an A-Z list), and each
-//! term's page with its profile, activity chart, own timeline and related companies.
+//! The company pages and the pages of the other taxonomies (tags, models, people...):
+//! indexes with activity sparklines and an A-Z list, and each term's page, companies with
+//! their profile, activity chart, own timeline and related companies.
 
 use serde::Serialize;
 use std::collections::HashMap;
@@ -39,11 +40,25 @@ struct Letter {
 
 impl Renderer<'_> {
     pub(super) fn companies(&self, ctx: &mut Context) {
-        self.term_index(ctx, "companies", &self.site.companies);
+        self.term_index(ctx, "companies", "companies", &self.site.companies);
     }
 
-    pub(super) fn tags(&self, ctx: &mut Context) {
-        self.term_index(ctx, "tags", &self.site.tags);
+    /// The index of a taxonomy other than companies: `taxonomy` and its `terms`.
+    pub(super) fn taxonomy_index(&self, ctx: &mut Context, tax: usize) {
+        let group = &self.site.taxonomies[tax];
+        ctx.insert("taxonomy", &self.taxonomy_view(&group.name));
+        self.term_index(ctx, "terms", &group.name, &group.terms);
+    }
+
+    /// The taxonomy's declared settings, as `taxonomy` in templates.
+    fn taxonomy_view(&self, name: &str) -> serde_json::Value {
+        let declared = self.config.taxonomy(name);
+        serde_json::json!({
+            "name": name,
+            "title": declared.map_or(name, |t| t.title.as_str()),
+            "url": self.config.url(&format!("{name}/")),
+            "feed": declared.is_some_and(|t| t.feed),
+        })
     }
 
     pub(super) fn company(&self, ctx: &mut Context, id: usize, page: usize) {
@@ -70,16 +85,34 @@ impl Renderer<'_> {
             &format!("companies/{}/", company.slug),
             &company.articles,
             page,
+            self.config.taxonomies[0].paginate_by,
         );
     }
 
-    pub(super) fn tag(&self, ctx: &mut Context, id: usize, page: usize) {
-        let tag = &self.site.tags[id];
-        ctx.insert("tag", &self.term_summary("tags", tag, ChartSize::Full));
-        self.list(ctx, &format!("tags/{}/", tag.slug), &tag.articles, page);
+    /// Page `page` of one term of a taxonomy other than companies.
+    pub(super) fn term(&self, ctx: &mut Context, tax: usize, id: usize, page: usize) {
+        let group = &self.site.taxonomies[tax];
+        let term = &group.terms[id];
+        let per_page = self
+            .config
+            .taxonomy(&group.name)
+            .map_or(self.config.paginate_by, |t| t.paginate_by);
+        ctx.insert("taxonomy", &self.taxonomy_view(&group.name));
+        ctx.insert(
+            "term",
+            &self.term_summary(&group.name, term, ChartSize::Full),
+        );
+        self.list(
+            ctx,
+            &format!("{}/{}/", group.name, term.slug),
+            &term.articles,
+            page,
+            per_page,
+        );
     }
 
-    fn term_index(&self, ctx: &mut Context, section: &str, terms: &[Term]) {
+    /// A list of terms (as `var` in the context) and its A-Z index (as `letters`).
+    fn term_index(&self, ctx: &mut Context, var: &str, section: &str, terms: &[Term]) {
         let mut list: Vec<TermSummary> = terms
             .iter()
             .map(|t| self.term_summary(section, t, ChartSize::Spark))
@@ -92,7 +125,7 @@ impl Renderer<'_> {
                 .then_with(|| b.article_count.cmp(&a.article_count))
                 .then_with(|| a.link.name.to_lowercase().cmp(&b.link.name.to_lowercase()))
         });
-        ctx.insert(section, &list);
+        ctx.insert(var, &list);
         ctx.insert("letters", &letters(list.iter().map(|t| &t.link)));
     }
 

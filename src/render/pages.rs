@@ -114,8 +114,8 @@ impl<'a> Renderer<'a> {
             PageKind::Page(i) => self.page(&mut ctx, *i),
             PageKind::Companies => self.companies(&mut ctx),
             PageKind::Company { id, page } => self.company(&mut ctx, *id, *page),
-            PageKind::Tags => self.tags(&mut ctx),
-            PageKind::Tag { id, page } => self.tag(&mut ctx, *id, *page),
+            PageKind::Taxonomy(tax) => self.taxonomy_index(&mut ctx, *tax),
+            PageKind::Term { tax, id, page } => self.term(&mut ctx, *tax, *id, *page),
             PageKind::Timeline => self.timeline(&mut ctx),
             PageKind::TimelineYear(year) => self.timeline_year(&mut ctx, *year),
             PageKind::Feed(feed) => self.feed(&mut ctx, *feed, &job.path),
@@ -126,7 +126,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn home(&self, ctx: &mut Context, page: usize) {
-        self.list(ctx, "", &self.all, page);
+        self.list(ctx, "", &self.all, page, self.config.paginate_by);
     }
 
     fn article(&self, ctx: &mut Context, i: usize) {
@@ -154,9 +154,16 @@ impl<'a> Renderer<'a> {
         );
     }
 
-    /// Puts page `page` of `items` (article indices) and its paginator in the context.
-    pub(super) fn list(&self, ctx: &mut Context, base: &str, items: &[usize], page: usize) {
-        let per = self.config.paginate_by;
+    /// Puts page `page` of `items` (article indices, `per` a page) and its paginator in
+    /// the context.
+    pub(super) fn list(
+        &self,
+        ctx: &mut Context,
+        base: &str,
+        items: &[usize],
+        page: usize,
+        per: usize,
+    ) {
         let total_pages = page_count(items.len(), per);
         let shown: Vec<&Value> = items
             .iter()

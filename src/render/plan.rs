@@ -1,6 +1,7 @@
 //! The plan: every page the site publishes, as a list of jobs naming a URL path and what
 //! to render there. Pagination keeps each list page bounded by `paginate_by`.
 
+use crate::config::Config;
 use crate::site::Site;
 
 /// What one output page shows.
@@ -17,8 +18,11 @@ pub enum PageKind {
         id: usize,
         page: usize,
     },
-    Tags,
-    Tag {
+    /// The index of taxonomy `k` of `site.taxonomies` (tags, models...).
+    Taxonomy(usize),
+    /// Page `page` of term `id` of taxonomy `tax`.
+    Term {
+        tax: usize,
         id: usize,
         page: usize,
     },
@@ -39,8 +43,8 @@ pub const PAGE_TEMPLATES: &[&str] = &[
     "page.html",
     "companies.html",
     "company.html",
-    "tags.html",
-    "tag.html",
+    "taxonomy.html",
+    "term.html",
     "timeline.html",
     "atom.xml",
     "search.html",
@@ -56,8 +60,8 @@ impl PageKind {
             PageKind::Page(_) => "page.html",
             PageKind::Companies => "companies.html",
             PageKind::Company { .. } => "company.html",
-            PageKind::Tags => "tags.html",
-            PageKind::Tag { .. } => "tag.html",
+            PageKind::Taxonomy(_) => "taxonomy.html",
+            PageKind::Term { .. } => "term.html",
             PageKind::Timeline | PageKind::TimelineYear(_) => "timeline.html",
             PageKind::Feed(_) => "atom.xml",
             PageKind::Search => "search.html",
@@ -72,7 +76,7 @@ impl PageKind {
 pub enum Feed {
     Site,
     Company(usize),
-    Tag(usize),
+    Term { tax: usize, id: usize },
 }
 
 /// One page to render: its path below the site root (`2025/01/x/`, `404.html`) and kind.
@@ -108,7 +112,8 @@ pub fn pager_path(base: &str, page: usize) -> String {
 }
 
 /// Every page of the site, in a stable order.
-pub fn plan(site: &Site, per_page: usize, assets: &[String]) -> Vec<PageJob> {
+pub fn plan(site: &Site, config: &Config, assets: &[String]) -> Vec<PageJob> {
+    let per_page = config.paginate_by;
     let mut jobs = Vec::with_capacity(site.articles.len() * 2 + 16);
     let mut add = |path: String, kind: PageKind| jobs.push(PageJob { path, kind });
     for page in 1..=page_count(site.articles.len(), per_page) {
@@ -125,21 +130,34 @@ pub fn plan(site: &Site, per_page: usize, assets: &[String]) -> Vec<PageJob> {
     for &(year, _) in &site.timeline.years {
         add(format!("timeline/{year}/"), PageKind::TimelineYear(year));
     }
+    let companies = &config.taxonomies[0];
     add("companies/".into(), PageKind::Companies);
     for (id, c) in site.companies.iter().enumerate() {
         let base = format!("companies/{}/", c.slug);
-        for page in 1..=page_count(c.articles.len(), per_page) {
+        for page in 1..=page_count(c.articles.len(), companies.paginate_by) {
             add(pager_path(&base, page), PageKind::Company { id, page });
         }
-        add(format!("{base}atom.xml"), PageKind::Feed(Feed::Company(id)));
-    }
-    add("tags/".into(), PageKind::Tags);
-    for (id, t) in site.tags.iter().enumerate() {
-        let base = format!("tags/{}/", t.slug);
-        for page in 1..=page_count(t.articles.len(), per_page) {
-            add(pager_path(&base, page), PageKind::Tag { id, page });
+        if companies.feed {
+            add(format!("{base}atom.xml"), PageKind::Feed(Feed::Company(id)));
         }
-        add(format!("{base}atom.xml"), PageKind::Feed(Feed::Tag(id)));
+    }
+    for (tax, group) in site.taxonomies.iter().enumerate() {
+        let Some(declared) = config.taxonomy(&group.name) else {
+            continue;
+        };
+        add(format!("{}/", group.name), PageKind::Taxonomy(tax));
+        for (id, t) in group.terms.iter().enumerate() {
+            let base = format!("{}/{}/", group.name, t.slug);
+            for page in 1..=page_count(t.articles.len(), declared.paginate_by) {
+                add(pager_path(&base, page), PageKind::Term { tax, id, page });
+            }
+            if declared.feed {
+                add(
+                    format!("{base}atom.xml"),
+                    PageKind::Feed(Feed::Term { tax, id }),
+                );
+            }
+        }
     }
     add("search/".into(), PageKind::Search);
     add("404.html".into(), PageKind::NotFound);

@@ -77,7 +77,7 @@ fn lastmod(site: &Site, kind: &PageKind) -> Option<String> {
         PageKind::Article(a) => Some(newest_date(site, *a)),
         PageKind::Home { .. } => (!site.articles.is_empty()).then(|| newest_date(site, 0)),
         PageKind::Company { id, .. } => newest(&site.companies[*id].articles),
-        PageKind::Tag { id, .. } => newest(&site.tags[*id].articles),
+        PageKind::Term { tax, id, .. } => newest(&site.taxonomies[*tax].terms[*id].articles),
         _ => None,
     }
 }
@@ -97,8 +97,8 @@ pub fn robots(config: &Config) -> OutputFile {
 }
 
 /// One article in the search index: title, summary, path below the base, ISO date,
-/// company indices, tag indices.
-type SearchItem<'a> = (&'a str, &'a str, String, String, &'a [usize], &'a [usize]);
+/// company indices, indices of its other terms (tags, models, people...).
+type SearchItem<'a> = (&'a str, &'a str, String, String, &'a [usize], Vec<usize>);
 
 /// The search index: compact arrays, names stored once.
 #[derive(Serialize)]
@@ -106,16 +106,31 @@ struct SearchIndex<'a> {
     /// What each item's positions hold.
     fields: [&'static str; 6],
     companies: Vec<&'a str>,
-    tags: Vec<&'a str>,
+    /// The names of every other taxonomy's terms, one list.
+    terms: Vec<&'a str>,
     items: Vec<SearchItem<'a>>,
 }
 
-/// `search.json`: title, summary, companies, tags, date and path of every article.
+/// `search.json`: title, summary, companies, other terms, date and path of every article.
 pub fn search_index(site: &Site) -> OutputFile {
+    // Where each taxonomy's terms start in the one `terms` list.
+    let offsets: Vec<usize> = site
+        .taxonomies
+        .iter()
+        .scan(0, |next, g| {
+            let start = *next;
+            *next += g.terms.len();
+            Some(start)
+        })
+        .collect();
     let index = SearchIndex {
-        fields: ["title", "summary", "path", "date", "companies", "tags"],
+        fields: ["title", "summary", "path", "date", "companies", "terms"],
         companies: site.companies.iter().map(|c| c.name.as_str()).collect(),
-        tags: site.tags.iter().map(|t| t.name.as_str()).collect(),
+        terms: site
+            .taxonomies
+            .iter()
+            .flat_map(|g| g.terms.iter().map(|t| t.name.as_str()))
+            .collect(),
         items: site
             .articles
             .iter()
@@ -127,7 +142,11 @@ pub fn search_index(site: &Site) -> OutputFile {
                     a.path_in_site(),
                     a.date.iso(),
                     site.article_companies[i].as_slice(),
-                    site.article_tags[i].as_slice(),
+                    site.taxonomies
+                        .iter()
+                        .zip(&offsets)
+                        .flat_map(|(g, &start)| g.article_terms[i].iter().map(move |&t| start + t))
+                        .collect(),
                 )
             })
             .collect(),

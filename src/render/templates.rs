@@ -20,8 +20,11 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../templates/companies.html"),
     ),
     ("company.html", include_str!("../../templates/company.html")),
-    ("tags.html", include_str!("../../templates/tags.html")),
-    ("tag.html", include_str!("../../templates/tag.html")),
+    (
+        "taxonomy.html",
+        include_str!("../../templates/taxonomy.html"),
+    ),
+    ("term.html", include_str!("../../templates/term.html")),
     ("404.html", include_str!("../../templates/404.html")),
     (
         "timeline.html",

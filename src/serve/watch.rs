@@ -1,7 +1,15 @@
 //! Watching the site's folders, and classifying changed paths (a pure function) into what
 //! a rebuild must reload. Bursts of events are gathered into one batch.
+//!
+//! A batch ends as soon as every file in it has been closed after writing (or renamed into
+//! place, or removed) and nothing more came for [`SETTLE`]: a save is rebuilt a few
+//! milliseconds after the editor closes the file, never from a half-written one. A file
+//! still open for writing (only "modified" so far) holds the batch until [`QUIET`] passes
+//! without events; nothing holds it longer than [`MAX_WAIT`].
 
-use notify::{RecursiveMode, Watcher};
+use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind};
+use notify::{EventKind, RecursiveMode, Watcher};
+use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
@@ -9,10 +17,16 @@ use std::time::{Duration, Instant};
 use crate::build::Changes;
 use crate::content::load::is_ignored;
 
-/// Quiet time that ends a batch of events.
-const QUIET: Duration = Duration::from_millis(25);
+/// Quiet time that ends a batch whose files are all complete (closed, renamed, removed).
+pub const SETTLE: Duration = Duration::from_millis(5);
+/// Quiet time that ends a batch while some file is still open for writing.
+pub const QUIET: Duration = Duration::from_millis(25);
 /// A batch never waits longer than this, even while events keep coming.
 const MAX_WAIT: Duration = Duration::from_millis(1000);
+
+/// Changed paths, and whether the event says they are complete: closed after writing,
+/// renamed into place, removed, or a folder created.
+pub type WatchEvent = (Vec<PathBuf>, bool);
 
 /// Which part of the site a path belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,12 +94,12 @@ pub fn classify(root: &Path, paths: &[PathBuf], output: &Path) -> Option<Changes
 
 /// A watcher over `config.toml`, `content/`, `templates/` and `static/` (not the output
 /// or `target/`), delivering changed paths on a channel.
-pub fn watch(root: &Path) -> notify::Result<(notify::RecommendedWatcher, Receiver<Vec<PathBuf>>)> {
+pub fn watch(root: &Path) -> notify::Result<(notify::RecommendedWatcher, Receiver<WatchEvent>)> {
     let (tx, rx) = std::sync::mpsc::channel();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         if let Ok(event) = event {
-            if !matches!(event.kind, notify::EventKind::Access(_)) {
-                let _ = tx.send(event.paths);
+            if let Some(complete) = completeness(&event.kind) {
+                let _ = tx.send((event.paths, complete));
             }
         }
     })?;
@@ -99,13 +113,42 @@ pub fn watch(root: &Path) -> notify::Result<(notify::RecommendedWatcher, Receive
     Ok((watcher, rx))
 }
 
-/// Waits for the next batch: the first event, then more until a quiet gap.
-pub fn next_batch(rx: &Receiver<Vec<PathBuf>>) -> Option<Vec<PathBuf>> {
-    let mut paths = rx.recv().ok()?;
+/// Whether an event of this kind leaves its file complete; `None` for reads, which are no
+/// change at all (the server reads static files as it serves them).
+pub fn completeness(kind: &EventKind) -> Option<bool> {
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => Some(true),
+        EventKind::Access(_) => None,
+        EventKind::Modify(ModifyKind::Name(_)) => Some(true),
+        EventKind::Remove(_) => Some(true),
+        EventKind::Create(CreateKind::Folder) => Some(true),
+        // Created or written but not yet closed, metadata, anything else.
+        _ => Some(false),
+    }
+}
+
+/// Waits for the next batch: the first event, then more until a quiet gap ([`SETTLE`] once
+/// every path's last event completed it, else [`QUIET`]).
+pub fn next_batch(rx: &Receiver<WatchEvent>) -> Option<Vec<PathBuf>> {
+    let mut open: HashSet<PathBuf> = HashSet::new();
+    let mut paths: Vec<PathBuf> = Vec::new();
+    let mut add = |(more, complete): WatchEvent, paths: &mut Vec<PathBuf>| {
+        for p in &more {
+            if complete {
+                open.remove(p);
+            } else {
+                open.insert(p.clone());
+            }
+        }
+        paths.extend(more);
+        open.is_empty()
+    };
+    let mut settled = add(rx.recv().ok()?, &mut paths);
     let started = Instant::now();
     loop {
-        match rx.recv_timeout(QUIET) {
-            Ok(more) => paths.extend(more),
+        let gap = if settled { SETTLE } else { QUIET };
+        match rx.recv_timeout(gap) {
+            Ok(more) => settled = add(more, &mut paths),
             Err(RecvTimeoutError::Timeout) => break,
             Err(RecvTimeoutError::Disconnected) => break,
         }
@@ -183,5 +226,47 @@ mod tests {
         assert_eq!(changes.articles.len(), 1);
         assert!(changes.templates && !changes.all && !changes.statics);
         assert!(classify(root, &[root.join("public/x.html")], Path::new("public")).is_none());
+    }
+
+    #[test]
+    fn a_batch_waits_for_open_files_but_not_for_closed_ones() {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let a = PathBuf::from("/site/content/articles/a.md");
+        // Written and closed: the batch ends a SETTLE after the close.
+        tx.send((vec![a.clone()], false)).unwrap();
+        tx.send((vec![a.clone()], true)).unwrap();
+        let started = Instant::now();
+        assert_eq!(next_batch(&rx), Some(vec![a.clone()]));
+        assert!(started.elapsed() < QUIET, "{:?}", started.elapsed());
+        // Still open: the batch waits for QUIET.
+        tx.send((vec![a.clone()], false)).unwrap();
+        let started = Instant::now();
+        assert_eq!(next_batch(&rx), Some(vec![a]));
+        assert!(started.elapsed() >= QUIET);
+    }
+
+    #[test]
+    fn reads_are_not_changes() {
+        use notify::event::{DataChange, RemoveKind};
+        assert_eq!(
+            completeness(&EventKind::Access(AccessKind::Open(AccessMode::Any))),
+            None
+        );
+        assert_eq!(
+            completeness(&EventKind::Access(AccessKind::Close(AccessMode::Read))),
+            None
+        );
+        assert_eq!(
+            completeness(&EventKind::Access(AccessKind::Close(AccessMode::Write))),
+            Some(true)
+        );
+        assert_eq!(
+            completeness(&EventKind::Modify(ModifyKind::Data(DataChange::Any))),
+            Some(false)
+        );
+        assert_eq!(
+            completeness(&EventKind::Remove(RemoveKind::File)),
+            Some(true)
+        );
     }
 }

@@ -29,6 +29,16 @@ pub const RESERVED: &[&str] = &[
     "editions",
 ];
 
+/// The terms of one taxonomy other than companies.
+#[derive(Debug)]
+pub struct TermGroup {
+    /// The taxonomy's name: its front-matter key and URL segment.
+    pub name: String,
+    pub terms: Vec<Term>,
+    /// Per article: the indices of its terms in this taxonomy.
+    pub article_terms: Vec<Vec<usize>>,
+}
+
 #[derive(Debug)]
 pub struct Site {
     /// Newest first.
@@ -36,10 +46,10 @@ pub struct Site {
     pub pages: Vec<Page>,
     pub profiles: Vec<CompanyProfile>,
     pub companies: Vec<Term>,
-    pub tags: Vec<Term>,
-    /// Per article: the indices of its companies and of its tags.
+    /// Per article: the indices of its companies.
     pub article_companies: Vec<Vec<usize>>,
-    pub article_tags: Vec<Vec<usize>>,
+    /// The other declared taxonomies (tags, models, people...), in declared order.
+    pub taxonomies: Vec<TermGroup>,
     /// Per article, per event: the indices of the event's companies.
     pub event_companies: Vec<Vec<Vec<usize>>>,
     /// Per article: related articles, best first.
@@ -48,12 +58,18 @@ pub struct Site {
 }
 
 impl Site {
+    /// The term group of the taxonomy `name` (not companies).
+    pub fn taxonomy(&self, name: &str) -> Option<&TermGroup> {
+        self.taxonomies.iter().find(|t| t.name == name)
+    }
+
     /// Orders the articles, groups them, and checks that no two outputs share a URL.
     pub fn build(content: Content) -> Result<Site, Diagnostics> {
         let Content {
             mut articles,
             profiles,
             pages,
+            taxonomies: taxonomy_names,
         } = content;
         articles.sort_by(|a, b| {
             b.date
@@ -62,7 +78,7 @@ impl Site {
                 .then_with(|| a.path.cmp(&b.path))
         });
         let mut problems = Diagnostics::default();
-        check_urls(&articles, &pages, &mut problems);
+        check_urls(&articles, &pages, &taxonomy_names, &mut problems);
 
         let mut companies = TermRegistry::default();
         for (i, p) in profiles.iter().enumerate() {
@@ -70,13 +86,22 @@ impl Site {
                 problems.push(d);
             }
         }
-        let mut tags = TermRegistry::default();
+        let mut registries: Vec<TermRegistry> = taxonomy_names
+            .iter()
+            .map(|_| TermRegistry::default())
+            .collect();
+        let mut article_terms: Vec<Vec<Vec<usize>>> = taxonomy_names
+            .iter()
+            .map(|_| Vec::with_capacity(articles.len()))
+            .collect();
         let mut article_companies = Vec::with_capacity(articles.len());
-        let mut article_tags = Vec::with_capacity(articles.len());
         let mut event_companies = Vec::with_capacity(articles.len());
         for (i, a) in articles.iter().enumerate() {
             article_companies.push(group(&mut companies, i, &a.companies, a, &mut problems));
-            article_tags.push(group(&mut tags, i, &a.tags, a, &mut problems));
+            for (k, name) in taxonomy_names.iter().enumerate() {
+                let names = a.terms.get(name).map_or(&[][..], Vec::as_slice);
+                article_terms[k].push(group(&mut registries[k], i, names, a, &mut problems));
+            }
             let mut per_event = Vec::with_capacity(a.events.len());
             for (e, event) in a.events.iter().enumerate() {
                 let mut ids = Vec::with_capacity(event.companies.len());
@@ -102,9 +127,17 @@ impl Site {
             pages,
             profiles,
             companies: companies.terms,
-            tags: tags.terms,
             article_companies,
-            article_tags,
+            taxonomies: taxonomy_names
+                .into_iter()
+                .zip(registries)
+                .zip(article_terms)
+                .map(|((name, registry), article_terms)| TermGroup {
+                    name,
+                    terms: registry.terms,
+                    article_terms,
+                })
+                .collect(),
             event_companies,
             related: Vec::new(),
             timeline: Timeline::default(),
@@ -140,7 +173,12 @@ fn group(
 }
 
 /// Two articles (or pages) on one URL is an error naming both files.
-fn check_urls(articles: &[Arc<Article>], pages: &[Page], problems: &mut Diagnostics) {
+fn check_urls(
+    articles: &[Arc<Article>],
+    pages: &[Page],
+    taxonomy_names: &[String],
+    problems: &mut Diagnostics,
+) {
     let mut seen: HashMap<String, &std::path::Path> = HashMap::new();
     let items = articles
         .iter()
@@ -148,7 +186,9 @@ fn check_urls(articles: &[Arc<Article>], pages: &[Page], problems: &mut Diagnost
         .chain(pages.iter().map(|p| (p.path_in_site(), p.path.as_path())));
     for (url, path) in items {
         let first = url.split('/').next().unwrap_or("");
-        if RESERVED.contains(&first) && url.matches('/').count() == 1 {
+        if (RESERVED.contains(&first) || taxonomy_names.iter().any(|t| t == first))
+            && url.matches('/').count() == 1
+        {
             problems.push(Diagnostic::file(
                 path,
                 format!("the page URL /{url} is taken by the theme's own `{first}` pages; set another `slug`"),

@@ -1,4 +1,5 @@
-//! Related articles: those sharing companies (weighted 2) and tags (weighted 1), then the
+//! Related articles: those sharing companies (weighted 2) and other terms (tags, models,
+//! people: weighted 1), then the
 //! nearest in time. Only each shared group's few articles nearest in time are compared, so
 //! the work is O(n · groups · window), never every pair.
 
@@ -16,9 +17,9 @@ pub fn related(site: &Site, index: usize, limit: usize) -> Vec<usize> {
         .iter()
         .map(|&c| &site.companies[c].articles)
         .chain(
-            site.article_tags[index]
+            site.taxonomies
                 .iter()
-                .map(|&t| &site.tags[t].articles),
+                .flat_map(|g| g.article_terms[index].iter().map(|&t| &g.terms[t].articles)),
         );
     for members in groups {
         // Members are article indices in ascending order (newest first by date).
@@ -45,9 +46,14 @@ pub fn related(site: &Site, index: usize, limit: usize) -> Vec<usize> {
         .collect()
 }
 
-/// Shared companies count twice, shared tags once.
+/// Shared companies count twice, other shared terms once.
 fn score(site: &Site, a: usize, b: usize) -> u32 {
     let shared = |x: &[usize], y: &[usize]| x.iter().filter(|i| y.contains(i)).count() as u32;
     COMPANY_WEIGHT * shared(&site.article_companies[a], &site.article_companies[b])
-        + TAG_WEIGHT * shared(&site.article_tags[a], &site.article_tags[b])
+        + TAG_WEIGHT
+            * site
+                .taxonomies
+                .iter()
+                .map(|g| shared(&g.article_terms[a], &g.article_terms[b]))
+                .sum::<u32>()
 }
