@@ -327,6 +327,8 @@ mod tests {
             parse("title = \"t\"\nbase_url = \"https://e.com\"\n[editions]\nperiod = \"month\"\n")
                 .unwrap();
         assert_eq!(c.editions, Some(Period::Month));
+        let c = parse("title = \"t\"\nbase_url = \"https://e.com\"").unwrap();
+        assert_eq!(c.editions, Some(Period::Week), "weekly editions by default");
         let c = parse("title = \"t\"\nbase_url = \"https://e.com\"\n[editions]\nenabled = false\n")
             .unwrap();
         assert_eq!(c.editions, None);

@@ -191,6 +191,17 @@ impl PartialOrd for PostDate {
     }
 }
 
+impl From<time::Date> for PostDate {
+    /// A calendar day, taken as midnight UTC.
+    fn from(date: time::Date) -> Self {
+        PostDate {
+            date,
+            seconds: None,
+            offset_minutes: None,
+        }
+    }
+}
+
 /// A date as templates see it.
 #[derive(Debug, Clone, Serialize)]
 pub struct DateView {

@@ -14,14 +14,18 @@ use crate::config::Config;
 use crate::content::highlight::{stylesheet, Highlighter};
 use crate::content::load::{load_article, ArticleFiles};
 use crate::content::{
-    load_articles, load_pages, load_profiles, Article, CompanyProfile, Content, Page, RenderEnv,
+    load_articles, load_edition_intros, load_pages, load_profiles, Article, CompanyProfile,
+    Content, EditionIntro, Page, RenderEnv,
 };
 use crate::error::{BuildError, Diagnostic, Diagnostics};
 use crate::hash::Fnv;
 use crate::output::{CopiedFile, OutputFile, Sink, Staging};
 use crate::render::fingerprint::{fingerprint, Inputs, Versions};
+use crate::render::pages::card;
 use crate::render::{plan, site_files, PageJob, Renderer, Theme};
 use crate::site::Site;
+
+mod quick;
 
 /// The built site's files: path below the output root -> bytes.
 pub type SiteFiles = HashMap<String, Arc<[u8]>>;
@@ -32,7 +36,7 @@ pub struct Changes {
     /// Everything: config.toml changed, or this is the first build.
     pub all: bool,
     pub templates: bool,
-    /// Company profiles or standalone pages.
+    /// Company profiles, standalone pages or edition intros.
     pub profiles_or_pages: bool,
     pub statics: bool,
     /// Article files (on disk) added, edited, renamed or removed.
@@ -81,6 +85,8 @@ pub struct Session {
     walk_problems: Vec<Diagnostic>,
     loaded: Option<Loaded>,
     last: Option<LastBuild>,
+    /// What the last build in memory computed, for the quick path of the next one.
+    model: Option<quick::Model>,
 }
 
 /// What is loaded besides articles; replaced whole when it changes.
@@ -89,6 +95,7 @@ struct Loaded {
     theme: Theme,
     profiles: Vec<CompanyProfile>,
     pages: Vec<Page>,
+    intros: Vec<EditionIntro>,
     copies: Arc<Vec<CopiedFile>>,
     stylesheet: Arc<[u8]>,
 }
@@ -107,6 +114,7 @@ impl Session {
             walk_problems: Vec::new(),
             loaded: None,
             last: None,
+            model: None,
         }
     }
 
@@ -116,15 +124,19 @@ impl Session {
 
     /// Rebuilds after `changes` into memory. On error the last good build stays as it was.
     pub fn rebuild(&mut self, changes: &Changes) -> Result<Built, BuildError> {
+        if let Some(result) = self.quick_rebuild(changes) {
+            return result;
+        }
         let (site, everything) = self.update(changes)?;
         let loaded = self.loaded.as_ref().expect("loaded by update");
         let last = if everything { None } else { self.last.as_ref() };
-        let built = render_to_memory(loaded, site, last)?;
+        let (built, fingerprints, model) = render_to_memory(loaded, site, last)?;
         self.last = Some(LastBuild {
-            fingerprints: built.1,
-            files: Arc::clone(&built.0.files),
+            fingerprints,
+            files: Arc::clone(&built.files),
         });
-        Ok(built.0)
+        self.model = Some(model);
+        Ok(built)
     }
 
     /// A full build written straight into `out` through a staging folder: each page goes
@@ -172,6 +184,8 @@ impl Session {
     /// Reloads what `changes` touched and builds the site model; says whether everything
     /// was reloaded (so nothing of the last build can be reused).
     fn update(&mut self, changes: &Changes) -> Result<(Arc<Site>, bool), BuildError> {
+        // The quick path's model is of the site before this update.
+        self.model = None;
         let everything = changes.all || self.loaded.is_none();
         if everything {
             self.reload_all()?;
@@ -206,6 +220,8 @@ impl Session {
             profiles: loaded.profiles.clone(),
             pages,
             taxonomies: loaded.config.term_taxonomy_names(),
+            edition_intros: loaded.intros.clone(),
+            editions: loaded.config.editions,
         };
         let site = Site::build(content).map_err(Diagnostics::into_error)?;
         Ok((Arc::new(site), everything))
@@ -228,20 +244,27 @@ impl Session {
                     || load_articles(&root, &env),
                 )
             },
-            || rayon::join(|| load_profiles(&root, &env), || load_pages(&root, &env)),
+            || {
+                rayon::join(
+                    || load_profiles(&root, &env),
+                    || (load_pages(&root, &env), load_edition_intros(&root, &env)),
+                )
+            },
         );
         self.articles = articles;
         self.walk_problems = walk;
-        let (theme, profiles, pages) = (
+        let (pages, intros) = pages;
+        let (theme, profiles, pages, intros) = (
             collect(theme, &mut problems),
             collect(profiles, &mut problems),
             collect(pages, &mut problems),
+            collect(intros, &mut problems),
         );
         let copies = static_files(&root)
             .map_err(|e| e.0.into_iter().for_each(|d| problems.push(d)))
             .ok();
-        let (Some(theme), Some(profiles), Some(pages), Some(copies)) =
-            (theme, profiles, pages, copies)
+        let (Some(theme), Some(profiles), Some(pages), Some(intros), Some(copies)) =
+            (theme, profiles, pages, intros, copies)
         else {
             // Keep the previous good state, but forget it is current: the next change
             // reloads everything again.
@@ -253,6 +276,7 @@ impl Session {
             theme,
             profiles,
             pages,
+            intros,
             copies: Arc::new(copies),
             stylesheet: stylesheet().into_bytes().into(),
         });
@@ -278,6 +302,7 @@ impl Session {
         if changes.profiles_or_pages {
             loaded.profiles = load_profiles(&root, &env).map_err(fail)?;
             loaded.pages = load_pages(&root, &env).map_err(fail)?;
+            loaded.intros = load_edition_intros(&root, &env).map_err(fail)?;
         }
         if changes.statics {
             loaded.copies = Arc::new(static_files(&root)?);
@@ -357,7 +382,7 @@ fn render_to_memory(
     loaded: &Loaded,
     site_arc: Arc<Site>,
     last: Option<&LastBuild>,
-) -> Result<(Built, HashMap<String, u64>), BuildError> {
+) -> Result<(Built, HashMap<String, u64>, quick::Model), BuildError> {
     let config = &loaded.config;
     let site = &*site_arc;
     let jobs = planned_jobs(loaded, site);
@@ -393,8 +418,13 @@ fn render_to_memory(
         .cloned()
         .collect();
     let sink = MemorySink::default();
-    let renderer = Renderer::new(config, site, &loaded.theme);
+    let cards = (0..site.articles.len())
+        .into_par_iter()
+        .map(|i| card(config, site, i))
+        .collect();
+    let renderer = Renderer::with_cards(config, site, &loaded.theme, cards);
     let rendered_count = renderer.render_into(&stale, &sink).map_err(BuildError)?;
+    let cards = renderer.into_cards();
     for f in extra_files(loaded, site, &jobs) {
         let _ = sink.put(f);
     }
@@ -421,6 +451,14 @@ fn render_to_memory(
             changed,
         },
         fingerprints,
+        quick::Model {
+            site: site_arc,
+            versions,
+            jobs,
+            cards,
+            salt,
+            template_versions,
+        },
     ))
 }
 

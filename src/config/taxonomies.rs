@@ -56,7 +56,7 @@ pub enum Period {
 }
 
 /// `[editions]` as written.
-#[derive(Debug, Clone, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawEditions {
     #[serde(default)]
@@ -64,6 +64,15 @@ pub(super) struct RawEditions {
     /// Edition roundups are generated unless `enabled = false`.
     #[serde(default = "yes")]
     pub enabled: bool,
+}
+
+impl Default for RawEditions {
+    fn default() -> Self {
+        RawEditions {
+            period: Period::Week,
+            enabled: true,
+        }
+    }
 }
 
 fn yes() -> bool {

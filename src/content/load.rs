@@ -7,10 +7,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::article::{parse_article, Article};
+use super::edition::{parse_edition_intro, EditionIntro};
 use super::front_matter::normalize;
 use super::page::{parse_page, Page};
 use super::profile::{parse_profile, CompanyProfile};
 use super::RenderEnv;
+use crate::config::Period;
 use crate::error::{line_col, Diagnostic};
 
 /// Everything under `content/`, parsed and rendered: the input of the site model.
@@ -21,6 +23,9 @@ pub struct Content {
     pub pages: Vec<Page>,
     /// The declared taxonomies other than companies, in order.
     pub taxonomies: Vec<String>,
+    pub edition_intros: Vec<EditionIntro>,
+    /// How long an edition runs; `None` when editions are off.
+    pub editions: Option<Period>,
 }
 
 /// Every article file under `content/articles`, keyed by its path on disk, each parsed or
@@ -50,6 +55,14 @@ pub fn load_profiles(
     load_dir(root, PROFILES, env, parse_profile)
 }
 
+/// Editors' intros to editions, from `content/editions`.
+pub fn load_edition_intros(
+    root: &Path,
+    env: &RenderEnv<'_>,
+) -> Result<Vec<EditionIntro>, Vec<Diagnostic>> {
+    load_dir(root, EDITIONS, env, parse_edition_intro)
+}
+
 /// Standalone pages from `content/pages`.
 pub fn load_pages(root: &Path, env: &RenderEnv<'_>) -> Result<Vec<Page>, Vec<Diagnostic>> {
     load_dir(root, PAGES, env, parse_page)
@@ -58,6 +71,7 @@ pub fn load_pages(root: &Path, env: &RenderEnv<'_>) -> Result<Vec<Page>, Vec<Dia
 pub const ARTICLES: &str = "content/articles";
 pub const PROFILES: &str = "content/companies";
 pub const PAGES: &str = "content/pages";
+pub const EDITIONS: &str = "content/editions";
 
 type Parse<T> = fn(&Path, &str, &RenderEnv<'_>) -> Result<T, Vec<Diagnostic>>;
 

@@ -2,6 +2,7 @@
 //! standalone pages, each with its Markdown already rendered.
 
 pub mod article;
+pub mod edition;
 pub mod front_matter;
 pub mod highlight;
 pub mod load;
@@ -11,7 +12,8 @@ pub mod page;
 pub mod profile;
 
 pub use article::{Article, Event, Source};
-pub use load::{load_articles, load_pages, load_profiles, Content};
+pub use edition::EditionIntro;
+pub use load::{load_articles, load_edition_intros, load_pages, load_profiles, Content};
 pub use page::Page;
 pub use profile::CompanyProfile;
 

@@ -24,6 +24,8 @@ pub struct SiteView<'a> {
     pub pages: Vec<Link>,
     /// The taxonomies other than companies (tags, models...), for the navigation.
     pub taxonomies: Vec<TaxonomyLink>,
+    /// The editions index's URL, when editions are on.
+    pub editions: Option<String>,
 }
 
 /// A taxonomy's index page: `name` (`tags`), `title` (`Topics`) and `url`.
@@ -130,6 +132,7 @@ pub fn site_view<'a>(config: &'a Config, site: &Site) -> SiteView<'a> {
                 url: config.url(&format!("{}/", t.name)),
             })
             .collect(),
+        editions: config.editions.map(|_| config.url("editions/")),
     }
 }
 

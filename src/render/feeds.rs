@@ -10,29 +10,32 @@ use super::plan::Feed;
 
 /// A feed, as `feed` in `atom.xml`.
 #[derive(Serialize)]
-struct FeedView<'a> {
-    title: String,
+pub(super) struct FeedView<'a> {
+    pub title: String,
     /// The HTML page this feed follows.
-    page_url: String,
+    pub page_url: String,
     /// The feed's own absolute URL, also its Atom id.
-    feed_url: String,
+    pub feed_url: String,
     /// RFC 3339: the newest entry's date, or the Unix epoch for an empty feed.
-    updated: String,
-    entries: Vec<FeedEntry<'a>>,
+    pub updated: String,
+    pub entries: Vec<FeedEntry<'a>>,
 }
 
 #[derive(Serialize)]
-struct FeedEntry<'a> {
-    article: &'a Value,
-    /// The article's body HTML (escaped by the template into Atom's `type="html"`).
-    content: &'a str,
-    updated: String,
+pub(super) struct FeedEntry<'a> {
+    /// What the entry is about, shaped like an article card (title, permalink, date,
+    /// companies, summary_text).
+    pub article: &'a Value,
+    /// The entry's HTML (escaped by the template into Atom's `type="html"`).
+    pub content: &'a str,
+    pub updated: String,
 }
 
 impl Renderer<'_> {
     pub(super) fn feed(&self, ctx: &mut Context, feed: Feed, path: &str) {
         let site = self.site;
         let (title, page, articles): (String, String, &[usize]) = match feed {
+            Feed::Editions => return self.editions_feed(ctx, path),
             Feed::Site => (self.config.title.clone(), String::new(), &[]),
             Feed::Company(id) => {
                 let c = &site.companies[id];

@@ -30,6 +30,16 @@ impl Versions {
             .collect();
         Versions { card, full }
     }
+
+    /// Recomputes article `i`'s versions after its `Arc<Article>` was replaced in `site`
+    /// without moving it or changing its companies and terms; says whether its card changed.
+    pub fn update(&mut self, site: &Site, i: usize) -> bool {
+        let card = card_version(site, i);
+        let changed = card != self.card[i];
+        self.card[i] = card;
+        self.full[i] = crate::hash::of(&(card, site.articles[i].source_hash));
+        changed
+    }
 }
 
 fn card_version(site: &Site, i: usize) -> u64 {
@@ -84,6 +94,9 @@ pub fn fingerprint(inputs: &Inputs<'_>, job: &PageJob, salt: u64) -> u64 {
         PageKind::Home { page } => {
             let n = site.articles.len();
             page_count(n, per_page).hash(&mut h);
+            if let Some(e) = site.editions.first() {
+                edition_head(site, e, &mut h);
+            }
             let start = ((page - 1) * per_page).min(n);
             (start..(start + per_page).min(n)).for_each(|i| v.card[i].hash(&mut h));
         }
@@ -132,6 +145,23 @@ pub fn fingerprint(inputs: &Inputs<'_>, job: &PageJob, salt: u64) -> u64 {
                 .map_or(per_page, |d| d.paginate_by);
             cards(&mut h, &page_of(&t.articles, *page, per));
         }
+        PageKind::Editions { page } => {
+            let editions = &site.editions;
+            editions.len().hash(&mut h);
+            let per = super::editions::EDITIONS_PER_PAGE;
+            for e in editions.iter().skip((page - 1) * per).take(per) {
+                edition_head(site, e, &mut h);
+            }
+        }
+        PageKind::Edition(i) | PageKind::EditionEmail(i) => {
+            let editions = &site.editions;
+            edition_whole(site, v, &editions[*i], &mut h);
+            for n in [i.checked_sub(1), Some(i + 1)].into_iter().flatten() {
+                if let Some(e) = editions.get(n) {
+                    edition_head(site, e, &mut h);
+                }
+            }
+        }
         PageKind::Timeline | PageKind::TimelineYear(_) => {
             site.timeline.years.hash(&mut h);
             let months = match job.kind {
@@ -146,7 +176,14 @@ pub fn fingerprint(inputs: &Inputs<'_>, job: &PageJob, salt: u64) -> u64 {
         }
         PageKind::Feed(feed) => {
             let limit = config.feed_limit;
+            if let Feed::Editions = feed {
+                for e in site.editions.iter().take(config.feed_limit) {
+                    edition_whole(site, v, e, &mut h);
+                }
+                return h.finish();
+            }
             let ids: Vec<usize> = match feed {
+                Feed::Editions => Vec::new(),
                 Feed::Site => (0..site.articles.len().min(limit)).collect(),
                 Feed::Company(id) => site.companies[*id].articles.clone(),
                 Feed::Term { tax, id } => site.taxonomies[*tax].terms[*id].articles.clone(),
@@ -156,6 +193,24 @@ pub fn fingerprint(inputs: &Inputs<'_>, job: &PageJob, salt: u64) -> u64 {
         PageKind::Search | PageKind::NotFound | PageKind::Asset(_) => {}
     }
     h.finish()
+}
+
+/// What lists of editions show of one: its period, title and size.
+fn edition_head(site: &Site, e: &crate::site::Edition, h: &mut Fnv) {
+    (&e.key, e.articles.len()).hash(h);
+    e.intro.map(|n| &site.edition_intros[n].title).hash(h);
+}
+
+/// Everything an edition's page shows: its head, intro, articles and events.
+fn edition_whole(site: &Site, v: &Versions, e: &crate::site::Edition, h: &mut Fnv) {
+    edition_head(site, e, h);
+    e.intro.map(|n| site.edition_intros[n].source_hash).hash(h);
+    for &a in &e.articles {
+        v.card[a].hash(h);
+    }
+    for &(a, ev) in &e.events {
+        (v.card[a], ev).hash(h);
+    }
 }
 
 /// What a term's header and charts show: its size, and every article's and event's date.

@@ -3,6 +3,7 @@
 
 pub mod chart;
 pub mod context;
+pub mod editions;
 pub mod feeds;
 pub mod fingerprint;
 pub mod lists;

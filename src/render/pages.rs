@@ -21,13 +21,18 @@ use crate::site::Site;
 pub struct Renderer<'a> {
     pub(super) config: &'a Config,
     pub(super) site: &'a Site,
-    theme: &'a Theme,
+    pub(super) theme: &'a Theme,
     /// `site` and other globals, cloned into each page's context.
     base: Context,
     /// Each article's card, serialised once and shared by every list that shows it.
     pub(super) cards: Vec<Value>,
     /// Every article index, newest first: the home page's list.
     all: Vec<usize>,
+}
+
+/// Article `i`'s card, serialised once and shared by every page that shows it.
+pub fn card(config: &Config, site: &Site, i: usize) -> Value {
+    serde_json::to_value(article_card(config, site, i)).unwrap_or(Value::Null)
 }
 
 /// Where a list page stands among its siblings, as `paginator` in templates.
@@ -53,12 +58,23 @@ pub struct PageLink {
 
 impl<'a> Renderer<'a> {
     pub fn new(config: &'a Config, site: &'a Site, theme: &'a Theme) -> Self {
-        let mut base = Context::new();
-        base.insert("site", &site_view(config, site));
         let cards = (0..site.articles.len())
             .into_par_iter()
-            .map(|i| serde_json::to_value(article_card(config, site, i)).unwrap_or(Value::Null))
+            .map(|i| card(config, site, i))
             .collect();
+        Renderer::with_cards(config, site, theme, cards)
+    }
+
+    /// A renderer reusing cards made earlier: `cards[i]` must be [`card`] of article `i`.
+    /// `digest serve` keeps them between rebuilds and remakes only the edited articles'.
+    pub fn with_cards(
+        config: &'a Config,
+        site: &'a Site,
+        theme: &'a Theme,
+        cards: Vec<Value>,
+    ) -> Self {
+        let mut base = Context::new();
+        base.insert("site", &site_view(config, site));
         Renderer {
             config,
             site,
@@ -67,6 +83,11 @@ impl<'a> Renderer<'a> {
             cards,
             all: (0..site.articles.len()).collect(),
         }
+    }
+
+    /// Gives the cards back, for the next [`Renderer::with_cards`].
+    pub fn into_cards(self) -> Vec<Value> {
+        self.cards
     }
 
     /// Renders every job and hands each page to `sink` as soon as it is done, so a build
@@ -104,7 +125,7 @@ impl<'a> Renderer<'a> {
 
     /// Renders one job into its output file.
     pub fn render(&self, job: &PageJob) -> Result<OutputFile, Diagnostic> {
-        let mut ctx = self.base.clone();
+        let mut ctx = self.base_context();
         ctx.insert("page_path", &job.path);
         ctx.insert("current_url", &self.config.url(&job.path));
         ctx.insert("canonical", &self.config.permalink(&job.path));
@@ -116,6 +137,8 @@ impl<'a> Renderer<'a> {
             PageKind::Company { id, page } => self.company(&mut ctx, *id, *page),
             PageKind::Taxonomy(tax) => self.taxonomy_index(&mut ctx, *tax),
             PageKind::Term { tax, id, page } => self.term(&mut ctx, *tax, *id, *page),
+            PageKind::Editions { page } => self.editions_index(&mut ctx, *page),
+            PageKind::Edition(i) | PageKind::EditionEmail(i) => self.edition(&mut ctx, *i),
             PageKind::Timeline => self.timeline(&mut ctx),
             PageKind::TimelineYear(year) => self.timeline_year(&mut ctx, *year),
             PageKind::Feed(feed) => self.feed(&mut ctx, *feed, &job.path),
@@ -127,6 +150,13 @@ impl<'a> Renderer<'a> {
 
     fn home(&self, ctx: &mut Context, page: usize) {
         self.list(ctx, "", &self.all, page, self.config.paginate_by);
+        let latest = self.site.editions.first().map(|e| self.edition_link(e));
+        ctx.insert("latest_edition", &latest);
+    }
+
+    /// The context every page starts from: `site` and the other globals.
+    pub(super) fn base_context(&self) -> Context {
+        self.base.clone()
     }
 
     fn article(&self, ctx: &mut Context, i: usize) {

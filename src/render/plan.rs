@@ -1,6 +1,7 @@
 //! The plan: every page the site publishes, as a list of jobs naming a URL path and what
 //! to render there. Pagination keeps each list page bounded by `paginate_by`.
 
+use super::editions::{edition_path, EDITIONS_PER_PAGE};
 use crate::config::Config;
 use crate::site::Site;
 
@@ -26,6 +27,14 @@ pub enum PageKind {
         id: usize,
         page: usize,
     },
+    /// Page `page` of the list of editions.
+    Editions {
+        page: usize,
+    },
+    /// Edition `i` of `site.editions` (newest first).
+    Edition(usize),
+    /// Edition `i`'s newsletter copy.
+    EditionEmail(usize),
     /// The latest months of the timeline, with links to every year.
     Timeline,
     TimelineYear(i32),
@@ -46,6 +55,9 @@ pub const PAGE_TEMPLATES: &[&str] = &[
     "taxonomy.html",
     "term.html",
     "timeline.html",
+    "editions.html",
+    "edition.html",
+    "edition-email.html",
     "atom.xml",
     "search.html",
     "404.html",
@@ -63,6 +75,9 @@ impl PageKind {
             PageKind::Taxonomy(_) => "taxonomy.html",
             PageKind::Term { .. } => "term.html",
             PageKind::Timeline | PageKind::TimelineYear(_) => "timeline.html",
+            PageKind::Editions { .. } => "editions.html",
+            PageKind::Edition(_) => "edition.html",
+            PageKind::EditionEmail(_) => "edition-email.html",
             PageKind::Feed(_) => "atom.xml",
             PageKind::Search => "search.html",
             PageKind::NotFound => "404.html",
@@ -77,6 +92,7 @@ pub enum Feed {
     Site,
     Company(usize),
     Term { tax: usize, id: usize },
+    Editions,
 }
 
 /// One page to render: its path below the site root (`2025/01/x/`, `404.html`) and kind.
@@ -129,6 +145,18 @@ pub fn plan(site: &Site, config: &Config, assets: &[String]) -> Vec<PageJob> {
     add("timeline/".into(), PageKind::Timeline);
     for &(year, _) in &site.timeline.years {
         add(format!("timeline/{year}/"), PageKind::TimelineYear(year));
+    }
+    if config.editions.is_some() {
+        let editions = &site.editions;
+        for page in 1..=page_count(editions.len(), EDITIONS_PER_PAGE) {
+            add(pager_path("editions/", page), PageKind::Editions { page });
+        }
+        add("editions/atom.xml".into(), PageKind::Feed(Feed::Editions));
+        for (i, e) in editions.iter().enumerate() {
+            let path = edition_path(e);
+            add(format!("{path}email.html"), PageKind::EditionEmail(i));
+            add(path, PageKind::Edition(i));
+        }
     }
     let companies = &config.taxonomies[0];
     add("companies/".into(), PageKind::Companies);

@@ -30,6 +30,19 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "timeline.html",
         include_str!("../../templates/timeline.html"),
     ),
+    (
+        "editions.html",
+        include_str!("../../templates/editions.html"),
+    ),
+    ("edition.html", include_str!("../../templates/edition.html")),
+    (
+        "edition-content.html",
+        include_str!("../../templates/edition-content.html"),
+    ),
+    (
+        "edition-email.html",
+        include_str!("../../templates/edition-email.html"),
+    ),
     ("atom.xml", include_str!("../../templates/atom.xml")),
     ("search.html", include_str!("../../templates/search.html")),
     ("search.js", include_str!("../../templates/search.js")),
@@ -45,53 +58,8 @@ pub struct Theme {
 impl Theme {
     /// The built-in theme with `root/templates/*` laid over it.
     pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
-        let mut sources: Vec<(String, PathBuf, String)> = BUILTIN
-            .iter()
-            .map(|(name, text)| {
-                (
-                    name.to_string(),
-                    PathBuf::from(format!("(built-in theme) templates/{name}")),
-                    text.to_string(),
-                )
-            })
-            .collect();
-        let dir = root.join("templates");
+        let sources = read_sources(root)?;
         let mut problems = Vec::new();
-        if dir.is_dir() {
-            for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-                let entry = match entry {
-                    Ok(e) => e,
-                    Err(e) => {
-                        problems.push(Diagnostic::file(
-                            &crate::display_path(root, "templates"),
-                            e.to_string(),
-                        ));
-                        continue;
-                    }
-                };
-                if !entry.file_type().is_file()
-                    || entry.file_name().to_string_lossy().starts_with('.')
-                {
-                    continue;
-                }
-                let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
-                let name = rel.to_string_lossy().replace('\\', "/");
-                let shown = crate::display_path(root, Path::new("templates").join(rel));
-                match std::fs::read_to_string(entry.path()) {
-                    Ok(text) => {
-                        sources.retain(|(n, _, _)| *n != name);
-                        sources.push((name, shown, text));
-                    }
-                    Err(e) => problems.push(Diagnostic::file(
-                        &shown,
-                        format!("cannot read the template: {e}"),
-                    )),
-                }
-            }
-        }
-        if !problems.is_empty() {
-            return Err(problems);
-        }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's default also escapes `/`, which bloats every URL; this escapes what matters.
@@ -118,6 +86,31 @@ impl Theme {
             )]);
         }
         Ok(Theme { tera, sources })
+    }
+
+    /// This theme after a save in `root/templates`: only the files whose text changed are
+    /// parsed again, into a copy of the compiled templates (what `digest serve` does on a
+    /// template save; parsing every template again is most of a stylesheet edit's time).
+    /// `None` when a file was added or removed, or anything fails: [`Theme::load`] then
+    /// reports the problem.
+    pub fn updated(&self, root: &Path) -> Option<Theme> {
+        let sources = read_sources(root).ok()?;
+        if sources.len() != self.sources.len()
+            || sources.iter().zip(&self.sources).any(|(a, b)| a.0 != b.0)
+        {
+            return None;
+        }
+        let changed: Vec<(&str, &str)> = sources
+            .iter()
+            .zip(&self.sources)
+            .filter(|(a, b)| a.2 != b.2)
+            .map(|(a, _)| (a.0.as_str(), a.2.as_str()))
+            .collect();
+        let mut tera = self.tera.clone();
+        if !changed.is_empty() {
+            tera.add_raw_templates(changed).ok()?;
+        }
+        Some(Theme { tera, sources })
     }
 
     /// Renders `name`, mapping Tera's error to the template file and the line it names.
@@ -174,6 +167,59 @@ impl Theme {
     }
 }
 
+/// The built-in theme's files with `root/templates/*` laid over them: (name, path shown in
+/// messages, text).
+fn read_sources(root: &Path) -> Result<Vec<(String, PathBuf, String)>, Vec<Diagnostic>> {
+    let mut sources: Vec<(String, PathBuf, String)> = BUILTIN
+        .iter()
+        .map(|(name, text)| {
+            (
+                name.to_string(),
+                PathBuf::from(format!("(built-in theme) templates/{name}")),
+                text.to_string(),
+            )
+        })
+        .collect();
+    let dir = root.join("templates");
+    let mut problems = Vec::new();
+    if dir.is_dir() {
+        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    problems.push(Diagnostic::file(
+                        &crate::display_path(root, "templates"),
+                        e.to_string(),
+                    ));
+                    continue;
+                }
+            };
+            if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.')
+            {
+                continue;
+            }
+            let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
+            let name = rel.to_string_lossy().replace('\\', "/");
+            let shown = crate::display_path(root, Path::new("templates").join(rel));
+            match std::fs::read_to_string(entry.path()) {
+                Ok(text) => {
+                    sources.retain(|(n, _, _)| *n != name);
+                    sources.push((name, shown, text));
+                }
+                Err(e) => problems.push(Diagnostic::file(
+                    &shown,
+                    format!("cannot read the template: {e}"),
+                )),
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(sources)
+    } else {
+        Err(problems)
+    }
+}
+
 /// Helpers templates call: `url(path="...")` gives a site-internal URL with the base path.
 fn register_helpers(tera: &mut Tera, config: &Config) {
     let base_path = config.base_path.clone();
@@ -190,6 +236,43 @@ fn register_helpers(tera: &mut Tera, config: &Config) {
             )))
         },
     );
+    // `html | absolute_links`: root-relative links and images made absolute, for copies
+    // read away from the site (email, feeds).
+    let origin = config
+        .base_url
+        .strip_suffix(config.base_path.as_str())
+        .unwrap_or(&config.base_url)
+        .to_string();
+    tera.register_filter(
+        "absolute_links",
+        move |value: &tera::Value, _: &std::collections::HashMap<String, tera::Value>| {
+            let html = value
+                .as_str()
+                .ok_or_else(|| tera::Error::msg("absolute_links needs a string of HTML"))?;
+            Ok(tera::Value::String(absolute_links(html, &origin)))
+        },
+    );
+}
+
+/// Rewrites `href="/x"` and `src="/x"` (but not `//host`) to `{origin}/x`.
+pub fn absolute_links(html: &str, origin: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find("=\"/") {
+        let attr_start = rest[..at]
+            .rfind(|c: char| !c.is_ascii_alphabetic())
+            .map_or(0, |i| i + 1);
+        let attr = &rest[attr_start..at];
+        let after = &rest[at + 3..];
+        out.push_str(&rest[..at + 2]);
+        if (attr == "href" || attr == "src") && !after.starts_with('/') {
+            out.push_str(origin);
+        }
+        out.push('/');
+        rest = after;
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The whole chain of a Tera error, most specific last.
@@ -228,5 +311,19 @@ fn locate(path: &Path, text: &str, error: &tera::Error) -> Diagnostic {
     match offset {
         Some(o) => Diagnostic::at_offset(path, text, o, 1, detail),
         None => Diagnostic::file(path, detail),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::absolute_links;
+
+    #[test]
+    fn absolute_links_only_touch_root_relative_urls() {
+        let html = r#"<a href="/d/x/">x</a> <img src="/d/i.png"> <a href="//cdn/y">y</a> <a href="https://e/z">z</a> <a title="/not">n</a>"#;
+        assert_eq!(
+            absolute_links(html, "https://u.github.io"),
+            r#"<a href="https://u.github.io/d/x/">x</a> <img src="https://u.github.io/d/i.png"> <a href="//cdn/y">y</a> <a href="https://e/z">z</a> <a title="/not">n</a>"#
+        );
     }
 }

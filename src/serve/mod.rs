@@ -110,8 +110,18 @@ fn watch_and_rebuild(
         let what = describe(&root, &relevant);
         match session.rebuild(&changes) {
             Ok(built) => {
-                let css_only =
-                    !built.changed.is_empty() && built.changed.iter().all(|p| p.ends_with(".css"));
+                // Static files are served from disk, so a rewritten one is in no `changed`.
+                let statics: Vec<&PathBuf> = relevant
+                    .iter()
+                    .filter(|p| {
+                        watch::classify_path(&root, p, &output) == watch::ChangeKind::Static
+                    })
+                    .collect();
+                let css_only = (!built.changed.is_empty() || !statics.is_empty())
+                    && built.changed.iter().all(|p| p.ends_with(".css"))
+                    && statics
+                        .iter()
+                        .all(|p| p.extension().is_some_and(|e| e == "css"));
                 let message = if css_only {
                     Message::Css
                 } else {

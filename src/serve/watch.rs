@@ -64,7 +64,9 @@ pub fn classify_path(root: &Path, path: &Path, output: &Path) -> ChangeKind {
     match parts.as_slice() {
         ["config.toml"] => ChangeKind::Config,
         ["content", "articles", ..] if markdown => ChangeKind::Article,
-        ["content", "companies" | "pages", ..] if markdown => ChangeKind::ProfileOrPage,
+        ["content", "companies" | "pages" | "editions", ..] if markdown => {
+            ChangeKind::ProfileOrPage
+        }
         ["templates", _, ..] => ChangeKind::Template,
         ["static", _, ..] => ChangeKind::Static,
         _ => ChangeKind::Ignored,

@@ -1,6 +1,7 @@
 //! The site model: articles in date order, pages, and the companies and tags that group
 //! them. Knows nothing of templates or of the disk.
 
+pub mod editions;
 pub mod related;
 pub mod terms;
 pub mod timeline;
@@ -9,8 +10,10 @@ use rayon::prelude::*;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::content::{Article, CompanyProfile, Content, Page};
+use crate::config::Period;
+use crate::content::{Article, CompanyProfile, Content, EditionIntro, Page};
 use crate::error::{Diagnostic, Diagnostics};
+pub use editions::Edition;
 pub use terms::Term;
 use terms::TermRegistry;
 pub use timeline::Timeline;
@@ -55,6 +58,10 @@ pub struct Site {
     /// Per article: related articles, best first.
     pub related: Vec<Vec<usize>>,
     pub timeline: Timeline,
+    /// Editors' intros, as loaded.
+    pub edition_intros: Vec<EditionIntro>,
+    /// Every edition, newest first (empty when editions are off).
+    pub editions: Vec<Edition>,
 }
 
 impl Site {
@@ -70,6 +77,8 @@ impl Site {
             profiles,
             pages,
             taxonomies: taxonomy_names,
+            edition_intros,
+            editions: period,
         } = content;
         articles.sort_by(|a, b| {
             b.date
@@ -119,6 +128,7 @@ impl Site {
             }
             event_companies.push(per_event);
         }
+        check_intros(&edition_intros, period, &mut problems);
         if !problems.is_empty() {
             return Err(problems);
         }
@@ -141,13 +151,40 @@ impl Site {
             event_companies,
             related: Vec::new(),
             timeline: Timeline::default(),
+            edition_intros,
+            editions: Vec::new(),
         };
         site.related = (0..site.articles.len())
             .into_par_iter()
             .map(|i| related::related(&site, i, RELATED_LIMIT))
             .collect();
         site.timeline = Timeline::build(&site);
+        if let Some(period) = period {
+            site.editions = editions::editions(&site, &site.edition_intros, period);
+        }
         Ok(site)
+    }
+}
+
+/// Each intro's file name must name a period: `2025-W05.md` (or `2025-01.md` for monthly
+/// editions).
+fn check_intros(intros: &[EditionIntro], period: Option<Period>, problems: &mut Diagnostics) {
+    for intro in intros {
+        let message = match period {
+            None => "editions are turned off (`[editions] enabled = false` in config.toml); remove this file or turn them on".to_string(),
+            Some(p) if editions::parse_key(&intro.key, p).is_none() => {
+                let example = match p {
+                    Period::Week => "a week, like 2025-W05.md",
+                    Period::Month => "a month, like 2025-01.md",
+                };
+                format!(
+                    "an edition intro's file name must name {example} (found `{}`)",
+                    intro.key
+                )
+            }
+            Some(_) => continue,
+        };
+        problems.push(Diagnostic::file(&intro.path, message));
     }
 }
 

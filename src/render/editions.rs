@@ -1,0 +1,355 @@
+//! Edition pages: `/editions/` (every edition, newest first, paginated), one page per
+//! edition (`/editions/2025-W05/`: the editor's intro, then the period's articles and
+//! events grouped by company), its newsletter copy (`email.html`: one file, inline CSS,
+//! absolute URLs) and the editions' Atom feed (`/editions/atom.xml`, each entry a whole
+//! roundup).
+
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::HashMap;
+use tera::Context;
+
+use super::context::{term_link, TermLink};
+use super::feeds::{FeedEntry, FeedView};
+use super::pages::Renderer;
+use crate::config::Period;
+use crate::date::{month_name, DateView, PostDate};
+use crate::site::Edition;
+
+/// Editions listed on each page of `/editions/`.
+pub const EDITIONS_PER_PAGE: usize = 26;
+
+/// An edition's URL path: `editions/2025-W05/`.
+pub fn edition_path(edition: &Edition) -> String {
+    format!("editions/{}/", edition.key)
+}
+
+/// An edition in lists and in prev/next links.
+#[derive(Serialize)]
+pub struct EditionLink {
+    pub key: String,
+    pub title: String,
+    /// `27 January – 2 February 2025`
+    pub period: String,
+    pub url: String,
+    pub article_count: usize,
+}
+
+/// One edition, as `edition` in `edition.html` and `edition-email.html`.
+#[derive(Serialize)]
+struct EditionView<'a> {
+    #[serde(flatten)]
+    link: EditionLink,
+    /// `Week 5, 2025` or `January 2025`.
+    label: String,
+    permalink: String,
+    email_url: String,
+    start: DateView,
+    end: DateView,
+    /// The editor's intro as HTML, if written.
+    intro: Option<&'a str>,
+    event_count: usize,
+    /// Articles and events grouped by (first-named) company, busiest first.
+    groups: Vec<Group<'a>>,
+    newer: Option<EditionLink>,
+    older: Option<EditionLink>,
+}
+
+/// A company's share of an edition (or, with no company, "Also this week").
+#[derive(Serialize)]
+struct Group<'a> {
+    name: String,
+    company: Option<TermLink>,
+    /// Absolute URL of the company page, for the email copy.
+    permalink: Option<String>,
+    articles: Vec<&'a Value>,
+    events: Vec<EventItem>,
+}
+
+/// A group being gathered: its company, articles and (article, event) pairs.
+type GroupIds = (Option<usize>, Vec<usize>, Vec<(usize, usize)>);
+
+#[derive(Serialize)]
+struct EventItem {
+    date: DateView,
+    title: String,
+    url: String,
+    permalink: String,
+}
+
+impl Renderer<'_> {
+    fn period(&self) -> Period {
+        self.config.editions.unwrap_or_default()
+    }
+
+    pub(super) fn edition_link(&self, edition: &Edition) -> EditionLink {
+        let intro = edition.intro.map(|n| &self.site.edition_intros[n]);
+        EditionLink {
+            key: edition.key.clone(),
+            title: intro
+                .and_then(|i| i.title.clone())
+                .unwrap_or_else(|| self.default_title(edition)),
+            period: period_text(edition.start, edition.end),
+            url: self.config.url(&edition_path(edition)),
+            article_count: edition.articles.len(),
+        }
+    }
+
+    fn default_title(&self, edition: &Edition) -> String {
+        match self.period() {
+            Period::Week => format!("The week of {}", long_date(edition.start)),
+            Period::Month => format!(
+                "{} {}",
+                month_name(edition.start.month() as u8),
+                edition.start.year()
+            ),
+        }
+    }
+
+    pub(super) fn editions_index(&self, ctx: &mut Context, page: usize) {
+        let editions = &self.site.editions;
+        let links: Vec<EditionLink> = editions
+            .iter()
+            .skip((page - 1) * EDITIONS_PER_PAGE)
+            .take(EDITIONS_PER_PAGE)
+            .map(|e| self.edition_link(e))
+            .collect();
+        ctx.insert("editions", &links);
+        // The same pager as article lists, over editions instead of articles.
+        let indices: Vec<usize> = (0..editions.len()).collect();
+        self.list(ctx, "editions/", &indices, page, EDITIONS_PER_PAGE);
+        ctx.remove("articles");
+        ctx.insert(
+            "period",
+            match self.period() {
+                Period::Week => "week",
+                Period::Month => "month",
+            },
+        );
+    }
+
+    /// The context of one edition's page and of its email copy.
+    pub(super) fn edition(&self, ctx: &mut Context, index: usize) {
+        let editions = &self.site.editions;
+        let edition = &editions[index];
+        let intro = edition.intro.map(|n| &self.site.edition_intros[n]);
+        let path = edition_path(edition);
+        let view = EditionView {
+            label: match self.period() {
+                Period::Week => format!(
+                    "Week {}, {}",
+                    edition.start.iso_week(),
+                    edition.start.to_iso_week_date().0
+                ),
+                Period::Month => self.default_title(edition),
+            },
+            link: self.edition_link(edition),
+            permalink: self.config.permalink(&path),
+            email_url: self.config.url(&format!("{path}email.html")),
+            start: DateView::from(&PostDate::from(edition.start)),
+            end: DateView::from(&PostDate::from(edition.end)),
+            intro: intro.map(|i| i.body_html.as_str()),
+            event_count: edition.events.len(),
+            groups: self.groups(edition),
+            newer: index
+                .checked_sub(1)
+                .map(|i| self.edition_link(&editions[i])),
+            older: editions.get(index + 1).map(|e| self.edition_link(e)),
+        };
+        ctx.insert("edition", &view);
+    }
+
+    /// `/editions/atom.xml`: the newest editions, each entry a whole roundup.
+    pub(super) fn editions_feed(&self, ctx: &mut Context, path: &str) {
+        let shown: Vec<usize> = (0..self.site.editions.len().min(self.config.feed_limit)).collect();
+        let heads: Vec<Value> = shown
+            .iter()
+            .map(|&i| {
+                let e = &self.site.editions[i];
+                let link = self.edition_link(e);
+                let end = DateView::from(&PostDate::from(e.end));
+                serde_json::json!({
+                    "title": link.title,
+                    "permalink": self.config.permalink(&edition_path(e)),
+                    "date": end,
+                    "companies": [],
+                    "summary_text": format!(
+                        "{}: {} article{}",
+                        link.period,
+                        link.article_count,
+                        if link.article_count == 1 { "" } else { "s" }
+                    ),
+                })
+            })
+            .collect();
+        let contents: Vec<String> = shown.iter().map(|&i| self.edition_content(i)).collect();
+        let entries: Vec<FeedEntry> = heads
+            .iter()
+            .zip(&contents)
+            .zip(&shown)
+            .map(|((head, content), &i)| FeedEntry {
+                article: head,
+                content,
+                updated: self.edition_updated(&self.site.editions[i]),
+            })
+            .collect();
+        let updated = entries
+            .iter()
+            .map(|e| e.updated.clone())
+            .max()
+            .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+        ctx.insert(
+            "feed",
+            &FeedView {
+                title: format!("{}: editions", self.config.title),
+                page_url: self.config.permalink("editions/"),
+                feed_url: self.config.permalink(path),
+                updated,
+                entries,
+            },
+        );
+    }
+
+    /// When an edition last changed: the newest (update of an) article in it, else its
+    /// last day.
+    fn edition_updated(&self, edition: &Edition) -> String {
+        edition
+            .articles
+            .iter()
+            .map(|&a| {
+                let article = &self.site.articles[a];
+                article.updated.unwrap_or(article.date)
+            })
+            .max()
+            .unwrap_or_else(|| PostDate::from(edition.end))
+            .rfc3339()
+    }
+
+    /// The roundup alone, as HTML (the editions feed's entry content).
+    pub(super) fn edition_content(&self, index: usize) -> String {
+        let mut ctx = self.base_context();
+        self.edition(&mut ctx, index);
+        self.theme
+            .render("edition-content.html", &ctx)
+            .unwrap_or_default()
+    }
+
+    fn groups(&self, edition: &Edition) -> Vec<Group<'_>> {
+        let site = self.site;
+        // Company index (or None) -> group position.
+        let mut at: HashMap<Option<usize>, usize> = HashMap::new();
+        let mut groups: Vec<GroupIds> = Vec::new();
+        let mut slot = |company: Option<usize>| -> usize {
+            *at.entry(company).or_insert_with(|| {
+                groups.push((company, Vec::new(), Vec::new()));
+                groups.len() - 1
+            })
+        };
+        let mut placed: Vec<(usize, usize)> = Vec::new();
+        for &a in &edition.articles {
+            placed.push((slot(site.article_companies[a].first().copied()), a));
+        }
+        let mut placed_events: Vec<(usize, (usize, usize))> = Vec::new();
+        for &(a, e) in &edition.events {
+            let company = site.event_companies[a][e]
+                .first()
+                .or_else(|| site.article_companies[a].first())
+                .copied();
+            placed_events.push((slot(company), (a, e)));
+        }
+        for (g, a) in placed {
+            groups[g].1.push(a);
+        }
+        for (g, ev) in placed_events {
+            groups[g].2.push(ev);
+        }
+        // Busiest company first; the group without a company last.
+        groups.sort_by(|x, y| {
+            (x.0.is_none(), std::cmp::Reverse(x.1.len() + x.2.len()))
+                .cmp(&(y.0.is_none(), std::cmp::Reverse(y.1.len() + y.2.len())))
+                .then_with(|| x.0.cmp(&y.0))
+        });
+        groups
+            .into_iter()
+            .map(|(company, articles, events)| {
+                let term = company.map(|c| &site.companies[c]);
+                Group {
+                    name: term.map_or_else(|| "Also in this edition".into(), |t| t.name.clone()),
+                    company: term.map(|t| term_link(self.config, "companies", t)),
+                    permalink: term
+                        .map(|t| self.config.permalink(&format!("companies/{}/", t.slug))),
+                    articles: articles.iter().map(|&a| &self.cards[a]).collect(),
+                    events: events
+                        .iter()
+                        .map(|&(a, e)| {
+                            let article = &site.articles[a];
+                            let event = &article.events[e];
+                            let path = format!("{}#{}", article.path_in_site(), event.anchor);
+                            EventItem {
+                                date: DateView::from(&event.date),
+                                title: event.title.clone(),
+                                url: self.config.url(&path),
+                                permalink: self.config.permalink(&path),
+                            }
+                        })
+                        .collect(),
+                }
+            })
+            .collect()
+    }
+}
+
+/// `27 January 2025`
+fn long_date(d: time::Date) -> String {
+    PostDate::from(d).long()
+}
+
+/// `27 January – 2 February 2025`, `3 – 9 March 2025` or `30 December 2024 – 5 January 2025`.
+fn period_text(start: time::Date, end: time::Date) -> String {
+    let month = |d: time::Date| month_name(d.month() as u8);
+    if start.year() != end.year() {
+        format!("{} – {}", long_date(start), long_date(end))
+    } else if start.month() != end.month() {
+        format!(
+            "{} {} – {} {} {}",
+            start.day(),
+            month(start),
+            end.day(),
+            month(end),
+            end.year()
+        )
+    } else {
+        format!(
+            "{} – {} {} {}",
+            start.day(),
+            end.day(),
+            month(end),
+            end.year()
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u8, day: u8) -> time::Date {
+        time::Date::from_calendar_date(y, time::Month::try_from(m).unwrap(), day).unwrap()
+    }
+
+    #[test]
+    fn period_texts() {
+        assert_eq!(
+            period_text(d(2024, 12, 30), d(2025, 1, 5)),
+            "30 December 2024 – 5 January 2025"
+        );
+        assert_eq!(
+            period_text(d(2025, 1, 27), d(2025, 2, 2)),
+            "27 January – 2 February 2025"
+        );
+        assert_eq!(
+            period_text(d(2025, 3, 3), d(2025, 3, 9)),
+            "3 – 9 March 2025"
+        );
+    }
+}

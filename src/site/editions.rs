@@ -1,0 +1,175 @@
+//! Editions: the articles and events of one period (an ISO week, or a month) as one roundup,
+//! the way a newsletter reads. One pass over the articles, in date order: O(n log n).
+//!
+//! An edition exists when its period has an article or an editor's intro
+//! (`content/editions/2025-W05.md`); other periods are skipped. Events join the edition of
+//! the period they are dated in, when there is one.
+
+use std::collections::BTreeMap;
+
+use super::Site;
+use crate::config::Period;
+use crate::content::EditionIntro;
+
+/// One edition: a period and what happened in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edition {
+    /// `2025-W05` or `2025-01`: its URL segment and the name of its intro file.
+    pub key: String,
+    /// The period's first and last day.
+    pub start: time::Date,
+    pub end: time::Date,
+    /// Articles published in the period, newest first (indices into `site.articles`).
+    pub articles: Vec<usize>,
+    /// (article, event) of the events dated in the period, in date order.
+    pub events: Vec<(usize, usize)>,
+    /// The index of the editor's intro in `site.edition_intros`, if there is one.
+    pub intro: Option<usize>,
+}
+
+/// The key and first/last day of the period holding `date`.
+pub fn period_of(date: time::Date, period: Period) -> (String, time::Date, time::Date) {
+    match period {
+        Period::Week => {
+            let (year, week, weekday) = date.to_iso_week_date();
+            let monday = date - time::Duration::days(i64::from(weekday.number_days_from_monday()));
+            (
+                format!("{year}-W{week:02}"),
+                monday,
+                monday + time::Duration::days(6),
+            )
+        }
+        Period::Month => {
+            let first = date.replace_day(1).unwrap_or(date);
+            let last = first
+                .replace_day(first.month().length(first.year()))
+                .unwrap_or(date);
+            (
+                format!("{:04}-{:02}", date.year(), date.month() as u8),
+                first,
+                last,
+            )
+        }
+    }
+}
+
+/// The key, first and last day of a period named like `2025-W05` or `2025-01`, if valid.
+pub fn parse_key(key: &str, period: Period) -> Option<(time::Date, time::Date)> {
+    let date = match period {
+        Period::Week => {
+            let (year, week) = key.split_once("-W")?;
+            if week.len() != 2 {
+                return None;
+            }
+            time::Date::from_iso_week_date(
+                year.parse().ok()?,
+                week.parse().ok()?,
+                time::Weekday::Monday,
+            )
+            .ok()?
+        }
+        Period::Month => {
+            let (year, month) = key.split_once('-')?;
+            if month.len() != 2 || year.len() != 4 {
+                return None;
+            }
+            let month = time::Month::try_from(month.parse::<u8>().ok()?).ok()?;
+            time::Date::from_calendar_date(year.parse().ok()?, month, 1).ok()?
+        }
+    };
+    let (canonical, start, end) = period_of(date, period);
+    (canonical == key).then_some((start, end))
+}
+
+/// Every edition of the site, newest first.
+pub fn editions(site: &Site, intros: &[EditionIntro], period: Period) -> Vec<Edition> {
+    let mut by_key: BTreeMap<String, Edition> = BTreeMap::new();
+    fn slot(
+        by_key: &mut BTreeMap<String, Edition>,
+        date: time::Date,
+        period: Period,
+    ) -> &mut Edition {
+        let (key, start, end) = period_of(date, period);
+        by_key.entry(key.clone()).or_insert_with(|| Edition {
+            key,
+            start,
+            end,
+            articles: Vec::new(),
+            events: Vec::new(),
+            intro: None,
+        })
+    }
+    for (i, a) in site.articles.iter().enumerate() {
+        slot(&mut by_key, a.date.date, period).articles.push(i);
+    }
+    for (n, intro) in intros.iter().enumerate() {
+        if let Some((start, _)) = parse_key(&intro.key, period) {
+            slot(&mut by_key, start, period).intro = Some(n);
+        }
+    }
+    // Events join the edition of their own date, when it has one: an event alone does
+    // not make an edition.
+    for (i, a) in site.articles.iter().enumerate() {
+        for (e, event) in a.events.iter().enumerate() {
+            let (key, _, _) = period_of(event.date.date, period);
+            if let Some(edition) = by_key.get_mut(&key) {
+                edition.events.push((i, e));
+            }
+        }
+    }
+    let mut list: Vec<Edition> = by_key.into_values().rev().collect();
+    for edition in &mut list {
+        edition
+            .events
+            .sort_by_key(|&(a, e)| site.articles[a].events[e].date);
+    }
+    list
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(y: i32, m: u8, d: u8) -> time::Date {
+        time::Date::from_calendar_date(y, time::Month::try_from(m).unwrap(), d).unwrap()
+    }
+
+    #[test]
+    fn iso_weeks_cross_new_year() {
+        // 30 December 2024 is the Monday of ISO week 1 of 2025.
+        let (key, start, end) = period_of(date(2025, 1, 1), Period::Week);
+        assert_eq!(key, "2025-W01");
+        assert_eq!((start, end), (date(2024, 12, 30), date(2025, 1, 5)));
+        assert_eq!(period_of(date(2024, 12, 30), Period::Week).0, "2025-W01");
+        assert_eq!(period_of(date(2024, 12, 29), Period::Week).0, "2024-W52");
+        // 2020 had 53 weeks; 1 January 2021 belongs to its last.
+        assert_eq!(period_of(date(2021, 1, 1), Period::Week).0, "2020-W53");
+    }
+
+    #[test]
+    fn months() {
+        let (key, start, end) = period_of(date(2024, 2, 10), Period::Month);
+        assert_eq!(
+            (key.as_str(), start, end),
+            ("2024-02", date(2024, 2, 1), date(2024, 2, 29))
+        );
+    }
+
+    #[test]
+    fn keys_round_trip_and_reject_nonsense() {
+        assert_eq!(
+            parse_key("2025-W01", Period::Week),
+            Some((date(2024, 12, 30), date(2025, 1, 5)))
+        );
+        assert_eq!(parse_key("2025-W1", Period::Week), None);
+        assert_eq!(parse_key("2025-W54", Period::Week), None);
+        assert_eq!(
+            parse_key("2021-W53", Period::Week),
+            None,
+            "2021 had 52 weeks"
+        );
+        assert_eq!(parse_key("2025-13", Period::Month), None);
+        assert_eq!(parse_key("2025-01", Period::Week), None);
+        assert!(parse_key("2025-01", Period::Month).is_some());
+    }
+}
