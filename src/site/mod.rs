@@ -89,7 +89,7 @@ impl Site {
         let mut problems = Diagnostics::default();
         check_urls(&articles, &pages, &taxonomy_names, &mut problems);
 
-        let mut companies = TermRegistry::default();
+        let mut companies = TermRegistry::profiled();
         for (i, p) in profiles.iter().enumerate() {
             if let Err(d) = companies.declare(&p.slug, &p.name, &p.aliases, i, &p.path) {
                 problems.push(d);

@@ -33,9 +33,19 @@ pub struct TermRegistry {
     origin: Vec<PathBuf>,
     /// The exact spelling that introduced each term.
     spelling: Vec<String>,
+    /// Whether terms can have profiles with aliases (companies).
+    profiled: bool,
 }
 
 impl TermRegistry {
+    /// A registry for companies, whose profiles can declare aliases.
+    pub fn profiled() -> TermRegistry {
+        TermRegistry {
+            profiled: true,
+            ..TermRegistry::default()
+        }
+    }
+
     /// Declares a profiled term (a company profile): its slug, name and aliases.
     pub fn declare(
         &mut self,
@@ -90,10 +100,15 @@ impl TermRegistry {
         profile: Option<usize>,
     ) -> Result<usize, Diagnostic> {
         if let Some(&other) = self.by_slug.get(&slug) {
+            let fix = if self.profiled {
+                "use one spelling, or add one as an alias in a company profile"
+            } else {
+                "use one spelling"
+            };
             return Err(Diagnostic::file(
                 path,
                 format!(
-                    "\"{name}\" and \"{}\" (in {}) share the URL slug `{slug}`; use one spelling, or add one as an alias in a company profile",
+                    "\"{name}\" and \"{}\" (in {}) share the URL slug `{slug}`; {fix}",
                     self.spelling[other],
                     self.origin[other].display()
                 ),
