@@ -16,6 +16,10 @@ use crate::site::{Site, Term};
 pub struct Versions {
     pub card: Vec<u64>,
     pub full: Vec<u64>,
+    /// Per company, and per term of each other taxonomy: [`term_aggregate`], hashed once
+    /// rather than on each of a big term's pages.
+    pub companies: Vec<u64>,
+    pub terms: Vec<Vec<u64>>,
 }
 
 impl Versions {
@@ -28,7 +32,30 @@ impl Versions {
             .zip(&site.articles)
             .map(|(c, a)| crate::hash::of(&(c, a.source_hash)))
             .collect();
-        Versions { card, full }
+        let aggregate = |t: &Term| {
+            let mut h = Fnv::default();
+            term_aggregate(site, t, &mut h);
+            h.finish()
+        };
+        // A company page also lists the companies named beside it.
+        let company = |t: &Term| {
+            let mut h = Fnv::default();
+            term_aggregate(site, t, &mut h);
+            for &a in &t.articles {
+                site.article_companies[a].hash(&mut h);
+            }
+            h.finish()
+        };
+        Versions {
+            card,
+            full,
+            companies: site.companies.iter().map(company).collect(),
+            terms: site
+                .taxonomies
+                .iter()
+                .map(|g| g.terms.iter().map(aggregate).collect())
+                .collect(),
+        }
     }
 
     /// Recomputes article `i`'s versions after its `Arc<Article>` was replaced in `site`
@@ -113,33 +140,25 @@ pub fn fingerprint(inputs: &Inputs<'_>, job: &PageJob, salt: u64) -> u64 {
             cards(&mut h, &site.related[*i]);
         }
         PageKind::Page(i) => (&site.pages[*i].title, &site.pages[*i].body_html).hash(&mut h),
-        PageKind::Companies => site
-            .companies
-            .iter()
-            .for_each(|t| term_aggregate(site, t, &mut h)),
-        PageKind::Taxonomy(tax) => site.taxonomies[*tax]
-            .terms
-            .iter()
-            .for_each(|t| term_aggregate(site, t, &mut h)),
+        PageKind::Companies => v.companies.hash(&mut h),
+        PageKind::Taxonomy(tax) => v.terms[*tax].hash(&mut h),
         PageKind::Company { id, page } => {
             let c = &site.companies[*id];
-            term_aggregate(site, c, &mut h);
+            // Its chart, and its related companies (co-mentions).
+            v.companies[*id].hash(&mut h);
             c.profile
                 .map(|p| (&site.profiles[p].name, &site.profiles[p].description_html))
                 .hash(&mut h);
             // The company's own timeline shows its latest articles and events.
             cards(&mut h, &c.articles[..c.articles.len().min(24)]);
             c.events.iter().for_each(|&(a, _)| v.card[a].hash(&mut h));
-            for &a in &c.articles {
-                site.article_companies[a].hash(&mut h);
-            }
             let per = config.taxonomies[0].paginate_by;
             cards(&mut h, &page_of(&c.articles, *page, per));
         }
         PageKind::Term { tax, id, page } => {
             let group = &site.taxonomies[*tax];
             let t = &group.terms[*id];
-            term_aggregate(site, t, &mut h);
+            v.terms[*tax][*id].hash(&mut h);
             let per = config
                 .taxonomy(&group.name)
                 .map_or(per_page, |d| d.paginate_by);

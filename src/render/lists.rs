@@ -3,6 +3,7 @@
 //! their profile, activity chart, own timeline and related companies.
 
 use serde::Serialize;
+use serde_json::Value;
 use std::collections::HashMap;
 use tera::Context;
 
@@ -63,23 +64,12 @@ impl Renderer<'_> {
 
     pub(super) fn company(&self, ctx: &mut Context, id: usize, page: usize) {
         let company = &self.site.companies[id];
-        let profile = company.profile.map(|p| &self.site.profiles[p]);
-        ctx.insert(
-            "profile",
-            &profile.map(|p| {
-                serde_json::json!({
-                    "name": p.name, "aliases": p.aliases, "website": p.website,
-                    "founded": p.founded, "headquarters": p.headquarters,
-                    "description": p.description_html, "summary_text": p.summary_text,
-                })
-            }),
-        );
-        ctx.insert(
-            "company",
-            &self.term_summary("companies", company, ChartSize::Full),
-        );
-        ctx.insert("timeline", &self.company_timeline(company));
-        ctx.insert("related_companies", &self.related_companies(id));
+        let head = self.company_heads[id].get_or_init(|| self.company_head(id));
+        if let Some(fields) = head.as_object() {
+            for (key, value) in fields {
+                ctx.insert(key.as_str(), value);
+            }
+        }
         self.list(
             ctx,
             &format!("companies/{}/", company.slug),
@@ -87,6 +77,24 @@ impl Renderer<'_> {
             page,
             self.config.taxonomies[0].paginate_by,
         );
+    }
+
+    /// What every page of a company shows above its articles.
+    fn company_head(&self, id: usize) -> Value {
+        let company = &self.site.companies[id];
+        let profile = company.profile.map(|p| &self.site.profiles[p]);
+        serde_json::json!({
+            "profile": profile.map(|p| {
+                serde_json::json!({
+                    "name": p.name, "aliases": p.aliases, "website": p.website,
+                    "founded": p.founded, "headquarters": p.headquarters,
+                    "description": p.description_html, "summary_text": p.summary_text,
+                })
+            }),
+            "company": self.term_summary("companies", company, ChartSize::Full),
+            "timeline": self.company_timeline(company),
+            "related_companies": self.related_companies(id),
+        })
     }
 
     /// Page `page` of one term of a taxonomy other than companies.
@@ -98,10 +106,11 @@ impl Renderer<'_> {
             .taxonomy(&group.name)
             .map_or(self.config.paginate_by, |t| t.paginate_by);
         ctx.insert("taxonomy", &self.taxonomy_view(&group.name));
-        ctx.insert(
-            "term",
-            &self.term_summary(&group.name, term, ChartSize::Full),
-        );
+        let head = self.term_heads[tax][id].get_or_init(|| {
+            serde_json::to_value(self.term_summary(&group.name, term, ChartSize::Full))
+                .unwrap_or(Value::Null)
+        });
+        ctx.insert("term", head);
         self.list(
             ctx,
             &format!("{}/{}/", group.name, term.slug),

@@ -7,6 +7,7 @@
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
+use std::sync::OnceLock;
 use tera::Context;
 
 use super::context::{article_card, article_view, site_view};
@@ -28,6 +29,11 @@ pub struct Renderer<'a> {
     pub(super) cards: Vec<Value>,
     /// Every article index, newest first: the home page's list.
     all: Vec<usize>,
+    /// What every page of a company repeats (profile, chart, timeline, related companies),
+    /// made on first use so a company's 500 pages do not remake it 500 times.
+    pub(super) company_heads: Vec<OnceLock<Value>>,
+    /// The same for each term of each other taxonomy (its header and chart).
+    pub(super) term_heads: Vec<Vec<OnceLock<Value>>>,
 }
 
 /// Article `i`'s card, serialised once and shared by every page that shows it.
@@ -82,6 +88,12 @@ impl<'a> Renderer<'a> {
             base,
             cards,
             all: (0..site.articles.len()).collect(),
+            company_heads: site.companies.iter().map(|_| OnceLock::new()).collect(),
+            term_heads: site
+                .taxonomies
+                .iter()
+                .map(|g| g.terms.iter().map(|_| OnceLock::new()).collect())
+                .collect(),
         }
     }
 
