@@ -187,7 +187,10 @@ fn near_duplicates<'a>(
     let mut by_key: HashMap<&str, usize> = HashMap::new();
     for (i, key) in keys.iter().enumerate() {
         // Same key once spaces and punctuation are gone, or one typo apart (two in long
-        // names); short words one letter apart ("chips", "china") are left alone.
+        // names); short words one letter apart ("chips", "china") and names whose numbers
+        // differ (versions: "o1-mini" and "o3-mini", "DeepSeek-V3" and "DeepSeek-R1") are
+        // left alone.
+        let digits = |k: &str| k.chars().filter(char::is_ascii_digit).collect::<String>();
         let similar = by_key.get(key.as_str()).copied().or_else(|| {
             let allowed = if key.len() >= 10 { 2 } else { 1 };
             (key.len() >= 6)
@@ -195,6 +198,7 @@ fn near_duplicates<'a>(
                     keys[..i].iter().position(|k| {
                         k.len().abs_diff(key.len()) <= allowed
                             && k.len() >= 6
+                            && digits(k) == digits(key)
                             && edit_distance(k, key) <= allowed
                     })
                 })
@@ -210,7 +214,14 @@ fn near_duplicates<'a>(
                 &path,
                 1,
                 1,
-                format!("{kind} \"{name}\" looks like \"{other}\": did you mean \"{other}\"? If both are right, make one an alias in a company profile"),
+                format!(
+                    "{kind} \"{name}\" looks like \"{other}\": did you mean \"{other}\"? {}",
+                    if kind == "company" {
+                        "If both are right, make one an alias in a company profile"
+                    } else {
+                        "If both are right, ignore this warning"
+                    }
+                ),
             ));
         }
         by_key.insert(key.as_str(), i);

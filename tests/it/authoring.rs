@@ -193,6 +193,48 @@ fn check_reports_broken_links_and_near_duplicate_names() {
 }
 
 #[test]
+fn check_leaves_versions_and_short_words_alone() {
+    let site = TestSite::new()
+        .article(
+            "a.md",
+            &article(
+                "A",
+                "2025-01-01",
+                "summary = \"s\"\nmodels = [\"o1-mini\", \"DeepSeek-V3\"]\ntags = [\"china\"]",
+                "Body.",
+            ),
+        )
+        .article(
+            "b.md",
+            &article(
+                "B",
+                "2025-01-02",
+                "summary = \"s\"\nmodels = [\"o3-mini\", \"DeepSeek-R1\", \"Claude Sonet\"]\ntags = [\"chips\"]",
+                "Body.",
+            ),
+        )
+        .article(
+            "c.md",
+            &article(
+                "C",
+                "2025-01-03",
+                "summary = \"s\"\nmodels = [\"Claude Sonnet\"]",
+                "Body.",
+            ),
+        );
+    let out = digest(site.root(), &["check"]);
+    let report = text(&out);
+    assert!(out.status.success(), "{report}");
+    assert_eq!(report.matches("looks like").count(), 1, "{report}");
+    assert!(
+        (report.contains("model \"Claude Sonnet\" looks like \"Claude Sonet\"")
+            || report.contains("model \"Claude Sonet\" looks like \"Claude Sonnet\""))
+            && report.contains("If both are right, ignore this warning"),
+        "{report}"
+    );
+}
+
+#[test]
 fn completions_are_generated() {
     let tmp = tempfile::tempdir().unwrap();
     let out = digest(tmp.path(), &["completions", "bash"]);
