@@ -14,6 +14,7 @@ pub mod error;
 pub mod hash;
 pub mod html;
 pub mod output;
+pub mod progress;
 pub mod render;
 pub mod serve;
 pub mod site;

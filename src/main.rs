@@ -207,7 +207,12 @@ fn main() -> ExitCode {
 }
 
 fn build(options: digest::BuildOptions) -> anyhow::Result<ExitCode> {
-    let report = digest::build(&options)?;
+    // A status line for builds that take over a second, on a terminal only (not in CI logs).
+    let progress = (std::io::stderr().is_terminal() && std::env::var_os("CI").is_none())
+        .then(|| digest::progress::show_after(std::time::Duration::from_secs(1)));
+    let result = digest::build(&options);
+    drop(progress);
+    let report = result?;
     println!(
         "built {} article{} into {} files in {} ms -> {}/",
         report.article_count,

@@ -34,6 +34,7 @@ pub type ArticleFiles = BTreeMap<PathBuf, Result<Arc<Article>, Vec<Diagnostic>>>
 
 pub fn load_articles(root: &Path, env: &RenderEnv<'_>) -> (ArticleFiles, Vec<Diagnostic>) {
     let (files, walk_problems) = find_markdown(root, ARTICLES);
+    crate::progress::start(crate::progress::Phase::Reading, files.len());
     let parsed: Vec<_> = files
         .par_iter()
         .map(|(full, shown)| {
@@ -41,6 +42,7 @@ pub fn load_articles(root: &Path, env: &RenderEnv<'_>) -> (ArticleFiles, Vec<Dia
                 .map_err(|d| vec![d])
                 .and_then(|text| parse_article(shown, &normalize(&text), env))
                 .map(Arc::new);
+            crate::progress::step();
             (full.clone(), result)
         })
         .collect();

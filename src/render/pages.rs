@@ -106,8 +106,10 @@ impl<'a> Renderer<'a> {
     /// never holds the whole site in memory. All template errors are returned, not just the
     /// first; returns the number of pages rendered.
     pub fn render_into(&self, jobs: &[PageJob], sink: &dyn Sink) -> Result<usize, Vec<Diagnostic>> {
+        crate::progress::start(crate::progress::Phase::Rendering, jobs.len());
         let failures: Vec<Diagnostic> = jobs
             .par_iter()
+            .inspect(|_| crate::progress::step())
             .filter_map(|job| match self.render(job) {
                 Err(d) => Some(d),
                 Ok(file) => {
