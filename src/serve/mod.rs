@@ -65,6 +65,8 @@ pub fn serve(options: ServeOptions) -> anyhow::Result<()> {
                 started.elapsed().as_millis()
             );
             live.publish(snapshot(&built), Message::Reload);
+            drop(built);
+            session.prepare();
         }
         Err(e) => {
             eprintln!("{e}");
@@ -136,6 +138,7 @@ fn watch_and_rebuild(
                     if built.changed.len() == 1 { "" } else { "s" },
                     started.elapsed().as_millis()
                 );
+                session.prepare();
             }
             Err(e) => {
                 eprintln!("{what}: build failed, still serving the last good version\n{e}");

@@ -40,31 +40,39 @@ impl Session {
     /// does not apply.
     pub(super) fn quick_rebuild(&mut self, changes: &Changes) -> Option<Result<Built, BuildError>> {
         if changes.all || changes.profiles_or_pages || !self.walk_problems.is_empty() {
-            return None;
+            return skip("config, profiles, pages or folders changed");
         }
         let mut clock = Stopwatch::from_env();
         let root = self.options.root.clone();
         let drafts = self.options.drafts;
-        let loaded = self.loaded.as_ref()?;
-        let model = self.model.as_mut()?;
-        self.last.as_ref()?;
+        let (Some(loaded), Some(model), Some(_)) = (
+            self.loaded.as_ref(),
+            self.model.as_mut(),
+            self.last.as_ref(),
+        ) else {
+            return skip("no last build in memory");
+        };
         // Static files are served from disk: rewriting one changes no output, adding or
         // removing one does.
         if changes.statics {
-            let copies = static_files(&root).ok()?;
+            let Ok(copies) = static_files(&root) else {
+                return skip("static files cannot be listed");
+            };
             let same = copies.len() == loaded.copies.len()
                 && copies
                     .iter()
                     .zip(loaded.copies.iter())
                     .all(|(a, b)| a.path == b.path && a.source == b.source);
             if !same {
-                return None;
+                return skip("static files added or removed");
             }
         }
         let theme = if changes.templates {
-            let theme = loaded.theme.updated(&root)?;
+            let Some(theme) = loaded.theme.updated(&root) else {
+                return skip("templates added, removed or broken");
+            };
             if !theme.assets().eq(loaded.theme.assets()) {
-                return None;
+                return skip("theme assets changed");
             }
             Some(theme)
         } else {
@@ -87,23 +95,23 @@ impl Session {
             .collect();
         let mut edits = Vec::with_capacity(parsed.len());
         for (path, new) in changes.articles.iter().zip(parsed) {
-            let new = new?;
+            let Some(new) = new else {
+                return skip("an article is gone or does not parse");
+            };
             let Some(Ok(old)) = self.articles.get(path) else {
-                return None;
+                return skip("a new article, or one that did not parse before");
             };
             let included = |a: &Article| drafts || !a.draft;
             if !included(old) || !included(&new) {
-                return None;
+                return skip("a draft");
             }
-            let index = model
-                .site
-                .articles
-                .iter()
-                .position(|a| Arc::ptr_eq(a, old))?;
+            let Some(index) = model.site.articles.iter().position(|a| Arc::ptr_eq(a, old)) else {
+                return skip("an article not in the site model");
+            };
             if !same_place(&model.site, index, old, &new)
                 || edits.iter().any(|e: &Edit| e.index == index)
             {
-                return None;
+                return skip("an article moved, or changed companies, terms or events");
             }
             edits.push(Edit {
                 index,
@@ -111,7 +119,9 @@ impl Session {
                 article: new,
             });
         }
-        Arc::get_mut(&mut model.site)?;
+        if Arc::get_mut(&mut model.site).is_none() {
+            return skip("the last site model is still in use");
+        }
         clock.lap("quick path: read and check the changed files");
 
         // From here on the session changes. On an error the model is dropped, so the next
@@ -133,6 +143,14 @@ impl Session {
     }
 }
 
+/// `None`, saying why when `DIGEST_TIMINGS` is set.
+fn skip<T>(why: &str) -> Option<T> {
+    if std::env::var_os("DIGEST_TIMINGS").is_some() {
+        eprintln!("quick path skipped: {why}");
+    }
+    None
+}
+
 /// Whether `new` takes exactly `old`'s place (article `i`) in the site model: same URL,
 /// dates, groups and events, so the order, terms, related articles and timeline stay.
 fn same_place(site: &Site, i: usize, old: &Article, new: &Article) -> bool {
@@ -143,12 +161,19 @@ fn same_place(site: &Site, i: usize, old: &Article, new: &Article) -> bool {
                 && a.anchor == b.anchor
                 && a.companies == b.companies
         });
-    // Articles of one date are ordered by title: a new title keeps the place when no
-    // neighbour shares the date (the articles are sorted by date first).
-    let no_tie = |j: Option<usize>| {
-        j.and_then(|j| site.articles.get(j))
-            .is_none_or(|other| other.date != new.date)
+    // The articles are sorted newest first, then by title, then by path (`Site::build`):
+    // a new title keeps the place while it still sorts between the neighbours.
+    let before = |a: &Article, b: &Article| {
+        (std::cmp::Reverse(a.date), &a.title, &a.path)
+            < (std::cmp::Reverse(b.date), &b.title, &b.path)
     };
+    let in_place = i
+        .checked_sub(1)
+        .is_none_or(|j| before(&site.articles[j], new))
+        && site
+            .articles
+            .get(i + 1)
+            .is_none_or(|next| before(new, next));
     old.path == new.path
         && old.slug == new.slug
         && old.date == new.date
@@ -157,7 +182,7 @@ fn same_place(site: &Site, i: usize, old: &Article, new: &Article) -> bool {
         && old.companies == new.companies
         && old.terms == new.terms
         && same_events
-        && (old.title == new.title || (no_tie(i.checked_sub(1)) && no_tie(Some(i + 1))))
+        && (old.title == new.title || in_place)
 }
 
 /// Swaps the edits into the model, re-renders the pages whose fingerprint changed, and
@@ -268,7 +293,7 @@ fn patch(
         .collect();
     changed.sort_unstable();
     if !changed.is_empty() {
-        let mut files = (*last.files).clone();
+        let mut files = last.spare.take().unwrap_or_else(|| (*last.files).clone());
         files.extend(fresh);
         last.files = Arc::new(files);
     }
@@ -284,4 +309,228 @@ fn patch(
         rendered,
         changed,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn article(title: &str, date: &str, extra: &str, body: &str) -> String {
+        format!("+++\ntitle = \"{title}\"\ndate = {date}\n{extra}\n+++\n{body}\n")
+    }
+
+    fn write(root: &Path, rel: &str, text: &str) -> PathBuf {
+        let path = root.join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, text).unwrap();
+        path
+    }
+
+    /// Twelve articles over three companies and two tags, all on different dates but two,
+    /// a stylesheet override and a static file.
+    fn site() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(
+            root,
+            "config.toml",
+            "title = \"T\"\nbase_url = \"https://example.com/sub/\"\nfeed_limit = 5\n",
+        );
+        for i in 0..12 {
+            let day = if i == 11 { 10 } else { i + 1 };
+            let extra = format!(
+                "summary = \"S{i}\"\ncompanies = [\"C{}\"]\ntags = [\"t{}\"]",
+                i % 3,
+                i % 2
+            );
+            write(
+                root,
+                &format!("content/articles/a{i}.md"),
+                &article(
+                    &format!("Story {i}"),
+                    &format!("2025-01-{day:02}"),
+                    &extra,
+                    "Body.",
+                ),
+            );
+        }
+        write(root, "templates/style.css", "body { color: red }\n");
+        write(root, "static/extra.css", "p { margin: 0 }\n");
+        dir
+    }
+
+    fn session(root: &Path) -> Session {
+        Session::new(BuildOptions {
+            root: root.to_path_buf(),
+            ..BuildOptions::default()
+        })
+    }
+
+    /// Takes the quick path for `changes` (asserting it applies) and checks the result
+    /// against a full build of the same files.
+    fn quick_equals_full(s: &mut Session, root: &Path, changes: Changes) -> Built {
+        let built = s
+            .quick_rebuild(&changes)
+            .expect("the quick path applies")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let full = session(root).rebuild(&Changes::everything()).unwrap();
+        let mut a: Vec<_> = built.files.keys().collect();
+        let mut b: Vec<_> = full.files.keys().collect();
+        a.sort();
+        b.sort();
+        assert_eq!(a, b, "same set of files");
+        for (path, bytes) in full.files.iter() {
+            assert_eq!(
+                String::from_utf8_lossy(&built.files[path]),
+                String::from_utf8_lossy(bytes),
+                "{path} differs from a full build"
+            );
+        }
+        built
+    }
+
+    fn edit(root: &Path, i: usize, title: &str, day: usize, summary: &str, body: &str) -> Changes {
+        let extra = format!(
+            "summary = \"{summary}\"\ncompanies = [\"C{}\"]\ntags = [\"t{}\"]",
+            i % 3,
+            i % 2
+        );
+        let path = write(
+            root,
+            &format!("content/articles/a{i}.md"),
+            &article(title, &format!("2025-01-{day:02}"), &extra, body),
+        );
+        Changes {
+            articles: vec![path],
+            ..Changes::default()
+        }
+    }
+
+    #[test]
+    fn quick_rebuilds_equal_full_builds() {
+        let dir = site();
+        let root = dir.path();
+        let mut s = session(root);
+        drop(s.rebuild(&Changes::everything()).unwrap());
+
+        // A body edit: the article page and the feeds that carry it.
+        let built = quick_equals_full(&mut s, root, edit(root, 5, "Story 5", 6, "S5", "New."));
+        assert!(built.changed.contains(&"2025/01/a5/index.html".to_string()));
+        assert!(!built.changed.contains(&"index.html".to_string()));
+        drop(built);
+
+        // A longer body changes the reading time on every card of it.
+        let long = "word ".repeat(700);
+        let built = quick_equals_full(&mut s, root, edit(root, 3, "Story 3", 4, "S3", &long));
+        assert!(built.changed.contains(&"index.html".to_string()));
+        drop(built);
+
+        // A new title and summary: lists, neighbours and the search index.
+        let built = quick_equals_full(
+            &mut s,
+            root,
+            edit(root, 7, "Renamed", 8, "New summary", "Body."),
+        );
+        assert!(built.changed.contains(&"search.json".to_string()));
+        drop(built);
+
+        // A new title that keeps its place among the articles of its date.
+        let built = quick_equals_full(&mut s, root, edit(root, 11, "A first", 10, "S11", "B."));
+        assert!(built.changed.contains(&"index.html".to_string()));
+        drop(built);
+
+        // The stylesheet override: only style.css.
+        write(root, "templates/style.css", "body { color: blue }\n");
+        let changes = Changes {
+            templates: true,
+            ..Changes::default()
+        };
+        let built = quick_equals_full(&mut s, root, changes);
+        assert_eq!(built.changed, vec!["style.css".to_string()]);
+        drop(built);
+
+        // A page template: every page made with it.
+        write(
+            root,
+            "templates/404.html",
+            "{% extends \"base.html\" %}{% block content %}Gone.{% endblock %}",
+        );
+        let changes = Changes {
+            templates: true,
+            ..Changes::default()
+        };
+        assert!(s.quick_rebuild(&changes).is_none(), "a new template file");
+        drop(s.rebuild(&changes).unwrap());
+        write(
+            root,
+            "templates/404.html",
+            "{% extends \"base.html\" %}{% block content %}Gone again.{% endblock %}",
+        );
+        let built = quick_equals_full(&mut s, root, changes);
+        assert_eq!(built.changed, vec!["404.html".to_string()]);
+        drop(built);
+
+        // A rewritten static file changes no output.
+        write(root, "static/extra.css", "p { margin: 1px }\n");
+        let changes = Changes {
+            statics: true,
+            ..Changes::default()
+        };
+        let built = quick_equals_full(&mut s, root, changes);
+        assert!(built.changed.is_empty());
+        assert_eq!(built.rendered, 0);
+    }
+
+    #[test]
+    fn the_full_path_takes_what_the_quick_path_cannot() {
+        let dir = site();
+        let root = dir.path();
+        let mut s = session(root);
+        drop(s.rebuild(&Changes::everything()).unwrap());
+        // Moved in time.
+        assert!(s
+            .quick_rebuild(&edit(root, 2, "Story 2", 20, "S2", "Body."))
+            .is_none());
+        drop(s.rebuild(&Changes::everything()).unwrap());
+        // A new title that sorts it after another article of its date (a11 and a9 are both
+        // on the 10th; "Story 11" comes before "Story 9").
+        assert!(s
+            .quick_rebuild(&edit(root, 11, "Z last", 10, "S11", "Body."))
+            .is_none());
+        drop(s.rebuild(&Changes::everything()).unwrap());
+        // Another company.
+        let path = write(
+            root,
+            "content/articles/a4.md",
+            &article("Story 4", "2025-01-05", "companies = [\"C9\"]", "Body."),
+        );
+        let changes = Changes {
+            articles: vec![path],
+            ..Changes::default()
+        };
+        assert!(s.quick_rebuild(&changes).is_none());
+        // A broken article: the full path reports it, and the quick path stays off until
+        // a full rebuild succeeds.
+        let broken = write(root, "content/articles/a4.md", "+++\ntitle = \"x\"\n");
+        let changes = Changes {
+            articles: vec![broken],
+            ..Changes::default()
+        };
+        assert!(s.quick_rebuild(&changes).is_none());
+        assert!(s.rebuild(&changes).is_err());
+        assert!(s
+            .quick_rebuild(&edit(root, 5, "Story 5", 6, "S5", "x"))
+            .is_none());
+        // A `Built` still held shares the model: the full path runs.
+        let fixed = edit(root, 4, "Story 4", 5, "S4", "Fixed.");
+        let held = s.rebuild(&fixed).unwrap();
+        assert!(s
+            .quick_rebuild(&edit(root, 5, "Story 5", 6, "S5", "y"))
+            .is_none());
+        drop(held);
+        assert!(s
+            .quick_rebuild(&edit(root, 5, "Story 5", 6, "S5", "z"))
+            .is_some());
+    }
 }
