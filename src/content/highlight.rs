@@ -25,6 +25,12 @@ impl Highlighter {
         self.syntaxes.get_or_init(two_face::syntax::extra_newlines)
     }
 
+    /// Compiles what highlighting `lang` needs first (its grammar's main rules), so that
+    /// it can happen on another thread before the first code block of `lang` is met.
+    pub fn warm_up(&self, lang: &str) {
+        self.highlight("x\n", lang);
+    }
+
     /// `<pre>` HTML for a code block. Unknown or missing languages give plain escaped code.
     pub fn highlight(&self, code: &str, lang: &str) -> String {
         let lang = lang.split([',', ' ']).next().unwrap_or("").trim();

@@ -35,18 +35,70 @@ pub type ArticleFiles = BTreeMap<PathBuf, Result<Arc<Article>, Vec<Diagnostic>>>
 pub fn load_articles(root: &Path, env: &RenderEnv<'_>) -> (ArticleFiles, Vec<Diagnostic>) {
     let (files, walk_problems) = find_markdown(root, ARTICLES);
     crate::progress::start(crate::progress::Phase::Reading, files.len());
-    let parsed: Vec<_> = files
-        .par_iter()
-        .map(|(full, shown)| {
-            let result = read_text(full, shown)
-                .map_err(|d| vec![d])
-                .and_then(|text| parse_article(shown, &normalize(&text), env))
-                .map(Arc::new);
-            crate::progress::step();
-            (full.clone(), result)
+    let parse = |full: &PathBuf, shown: &PathBuf, text: Result<String, Diagnostic>| {
+        let result = text
+            .map_err(|d| vec![d])
+            .and_then(|text| parse_article(shown, &normalize(&text), env))
+            .map(Arc::new);
+        crate::progress::step();
+        (full.clone(), result)
+    };
+    let parsed: Vec<_> = if files.len() <= WARM_UP_LIMIT {
+        // On a small site, compiling a language's grammar on first use (30-40 ms for
+        // bash or python) is most of the build: read everything first, then compile every
+        // language seen in a code fence on its own thread while the articles parse.
+        let texts: Vec<Result<String, Diagnostic>> = files
+            .par_iter()
+            .map(|(full, shown)| read_text(full, shown))
+            .collect();
+        let languages = fence_languages(texts.iter().flatten().map(String::as_str));
+        rayon::join(
+            || {
+                languages
+                    .par_iter()
+                    .for_each(|l| env.highlighter.warm_up(l))
+            },
+            || {
+                files
+                    .par_iter()
+                    .zip(texts)
+                    .map(|((full, shown), text)| parse(full, shown, text))
+                    .collect()
+            },
+        )
+        .1
+    } else {
+        files
+            .par_iter()
+            .map(|(full, shown)| parse(full, shown, read_text(full, shown)))
+            .collect()
+    };
+    (parsed.into_iter().collect(), walk_problems)
+}
+
+/// Up to this many articles, [`load_articles`] reads them all before parsing, to compile
+/// their code languages up front; past it, compile time is lost in the parsing anyway.
+const WARM_UP_LIMIT: usize = 2_000;
+
+/// The distinct languages named by code fences (```` ```python ````, `~~~toml`) in `texts`.
+fn fence_languages<'t>(texts: impl Iterator<Item = &'t str>) -> Vec<String> {
+    let mut languages: Vec<String> = texts
+        .flat_map(str::lines)
+        .filter_map(|line| {
+            let line = line.trim_start();
+            let rest = line
+                .strip_prefix("```")
+                .or_else(|| line.strip_prefix("~~~"))?;
+            let lang = rest
+                .trim_start_matches(['`', '~'])
+                .split([' ', ',', '{'])
+                .next()?;
+            (!lang.trim().is_empty()).then(|| lang.trim().to_string())
         })
         .collect();
-    (parsed.into_iter().collect(), walk_problems)
+    languages.sort_unstable();
+    languages.dedup();
+    languages
 }
 
 /// Company profiles from `content/companies`.
