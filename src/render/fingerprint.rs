@@ -7,6 +7,7 @@
 
 use std::hash::{Hash, Hasher};
 
+use super::lists::COMPANY_TIMELINE_ENTRIES;
 use super::plan::{page_count, Feed, PageJob, PageKind};
 use crate::config::Config;
 use crate::hash::Fnv;
@@ -19,6 +20,8 @@ pub struct Versions {
     /// Per company, and per term of each other taxonomy: [`term_aggregate`], hashed once
     /// rather than on each of a big term's pages.
     pub companies: Vec<u64>,
+    /// Per company: the articles of the events its timeline shows (its latest).
+    pub timeline_events: Vec<Vec<usize>>,
     pub terms: Vec<Vec<u64>>,
 }
 
@@ -50,6 +53,22 @@ impl Versions {
             card,
             full,
             companies: site.companies.iter().map(company).collect(),
+            timeline_events: site
+                .companies
+                .iter()
+                .map(|c| {
+                    let mut events = c.events.clone();
+                    events.sort_by(|x, y| {
+                        let date = |(a, e): (usize, usize)| site.articles[a].events[e].date;
+                        date(*y).cmp(&date(*x))
+                    });
+                    events
+                        .iter()
+                        .take(COMPANY_TIMELINE_ENTRIES)
+                        .map(|&(a, _)| a)
+                        .collect()
+                })
+                .collect(),
             terms: site
                 .taxonomies
                 .iter()
@@ -150,8 +169,13 @@ pub fn fingerprint(inputs: &Inputs<'_>, job: &PageJob, salt: u64) -> u64 {
                 .map(|p| (&site.profiles[p].name, &site.profiles[p].description_html))
                 .hash(&mut h);
             // The company's own timeline shows its latest articles and events.
-            cards(&mut h, &c.articles[..c.articles.len().min(24)]);
-            c.events.iter().for_each(|&(a, _)| v.card[a].hash(&mut h));
+            cards(
+                &mut h,
+                &c.articles[..c.articles.len().min(COMPANY_TIMELINE_ENTRIES)],
+            );
+            v.timeline_events[*id]
+                .iter()
+                .for_each(|&a| v.card[a].hash(&mut h));
             let per = config.taxonomies[0].paginate_by;
             cards(&mut h, &page_of(&c.articles, *page, per));
         }

@@ -16,7 +16,7 @@ use crate::site::timeline::{by_month, Entry};
 use crate::site::Term;
 
 /// How many timeline entries a company page shows (its latest); the chart shows them all.
-const COMPANY_TIMELINE_ENTRIES: usize = 24;
+pub const COMPANY_TIMELINE_ENTRIES: usize = 24;
 const RELATED_COMPANIES: usize = 6;
 
 /// A company or tag in an index list, and at the head of its own page.
