@@ -208,7 +208,12 @@ fn remove_debris(parent: &Path, name: &str) {
     let out = parent.join(name);
     for entry in entries.flatten() {
         let file_name = entry.file_name().to_string_lossy().into_owned();
-        if !file_name.starts_with(&prefix) {
+        let Some(pid) = file_name.strip_prefix(&prefix) else {
+            continue;
+        };
+        if build_running(pid.trim_end_matches(".retired")) {
+            // Another build into the same folder is writing it: removing its files now
+            // would let it swap in an incomplete site.
             continue;
         }
         if file_name.ends_with(".retired") && !out.exists() {
@@ -216,6 +221,29 @@ fn remove_debris(parent: &Path, name: &str) {
         } else {
             let _ = std::fs::remove_dir_all(entry.path());
         }
+    }
+}
+
+/// Whether the process `pid` (from a staging folder's name), other than this one, is alive.
+fn build_running(pid: &str) -> bool {
+    let Ok(pid) = pid.parse::<u32>() else {
+        return false;
+    };
+    if pid == std::process::id() {
+        return false;
+    }
+    #[cfg(unix)]
+    {
+        let Ok(pid) = libc::pid_t::try_from(pid) else {
+            return false;
+        };
+        // SAFETY: signal 0 only checks that the process exists; nothing is sent.
+        let rc = unsafe { libc::kill(pid, 0) };
+        rc == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+    }
+    #[cfg(not(unix))]
+    {
+        false
     }
 }
 
@@ -259,5 +287,31 @@ mod tests {
         )
         .unwrap();
         assert!(!tmp.path().join(".public.staging-99").exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn keeps_the_staging_folder_of_a_build_still_running() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut running = std::process::Command::new("sleep")
+            .arg("30")
+            .spawn()
+            .unwrap();
+        let mut done = std::process::Command::new("true").spawn().unwrap();
+        done.wait().unwrap();
+        let live = tmp.path().join(format!(".public.staging-{}", running.id()));
+        let dead = tmp.path().join(format!(".public.staging-{}", done.id()));
+        std::fs::create_dir_all(live.join("x")).unwrap();
+        std::fs::create_dir_all(dead.join("x")).unwrap();
+        write_site(
+            &tmp.path().join("public"),
+            &[OutputFile::new("index.html", vec![])],
+            &[],
+        )
+        .unwrap();
+        running.kill().unwrap();
+        running.wait().unwrap();
+        assert!(live.join("x").exists(), "a running build's folder is kept");
+        assert!(!dead.exists(), "a dead build's folder is removed");
     }
 }
