@@ -96,18 +96,43 @@ fn explain(message: &str, known: &[&str], source: &str, offset: usize) -> String
             None => format!("unknown key `{key}` (known keys: {allowed})"),
         };
     }
-    let line = line_at(source, offset);
-    let key = line
-        .split_once('=')
-        .map(|(k, _)| k.trim().trim_matches(['"', '\'']))
-        .filter(|k| !k.is_empty() && !k.starts_with('[') && !k.starts_with('#'));
+    let (line, at) = line_at(source, offset);
+    let header = line.trim().starts_with('[');
+    // The key whose value is at fault: the last `key =` before the error on its line.
+    let (key, value_before) = if header {
+        (Some(line.trim().trim_matches(['[', ']', ' '])), "")
+    } else {
+        match line[..at].rsplit_once('=').or_else(|| line.split_once('=')) {
+            Some((k, v)) => {
+                let k = k.trim_end();
+                let quoted = ['"', '\''].into_iter().find_map(|q| {
+                    k.strip_suffix(q)
+                        .and_then(|k| k.rsplit_once(q))
+                        .map(|(_, name)| name)
+                });
+                let bare = || {
+                    let start = k
+                        .char_indices()
+                        .rfind(|&(_, c)| !(c.is_alphanumeric() || c == '_' || c == '-'))
+                        .map_or(0, |(i, c)| i + c.len_utf8());
+                    &k[start..]
+                };
+                (Some(quoted.unwrap_or_else(bare)), v)
+            }
+            None => (None, ""),
+        }
+    };
+    let key = key.filter(|k| !k.is_empty());
     if let Some((found, expected)) = message
         .strip_prefix("invalid type: ")
         .and_then(|rest| rest.split_once(", expected "))
     {
-        let in_list = line
-            .split_once('=')
-            .is_some_and(|(_, v)| v.trim_start().starts_with('['));
+        let in_list = value_before.contains('[');
+        let found = match found {
+            "map" if header => format!("a single `{}` table", line.trim()),
+            "map" => "a table".into(),
+            other => other.into(),
+        };
         let key = match key {
             Some(k) if in_list && !expected.starts_with("a sequence") => {
                 format!("each item of `{k}`")
@@ -120,8 +145,10 @@ fn explain(message: &str, known: &[&str], source: &str, offset: usize) -> String
             "a string" => ("a string", "put the text in double quotes"),
             s if s.starts_with("a sequence") && (key == "`sources`" || key == "`events`") => (
                 "a list of tables",
-                "write each one as a `[[...]]` table, e.g. `[[sources]]` with `title` and `url` below it",
+                "write each one as a table headed `[[...]]` (double brackets), e.g. `[[sources]]` \
+                 with `title` and `url` below it",
             ),
+            s if s.starts_with("a list of names") => (s, "write the names in double quotes"),
             s if s.starts_with("a sequence") => ("a list", "write the items in square brackets"),
             s => (s, "change the value"),
         };
@@ -141,10 +168,10 @@ fn explain(message: &str, known: &[&str], source: &str, offset: usize) -> String
         let key = key.unwrap_or_else(|| line.trim());
         return format!("invalid front matter: duplicate key `{key}`; keep only one of them");
     }
-    if message.starts_with("invalid date") {
+    if message.starts_with("invalid date") || message.starts_with("invalid time") {
         // Say which day or month is impossible, as for a date written in quotes.
         let token = source[offset.min(source.len())..]
-            .split(|c: char| c.is_whitespace() || matches!(c, ',' | ']' | '}' | '#'))
+            .split(|c: char| c.is_whitespace() || matches!(c, ',' | ']' | '}' | '#' | 'T'))
             .next()
             .unwrap_or("");
         if let Err(why) = crate::date::PostDate::from_toml(&toml::Value::String(token.into())) {
@@ -152,6 +179,10 @@ fn explain(message: &str, known: &[&str], source: &str, offset: usize) -> String
                 return why;
             }
         }
+        return format!(
+            "invalid front matter: {message}; write a date as YYYY-MM-DD, or a date and time \
+             as 2025-01-27T09:30:00Z"
+        );
     }
     format!(
         "invalid front matter: {message}; check the TOML syntax: `key = value`, text in double \
@@ -159,8 +190,8 @@ fn explain(message: &str, known: &[&str], source: &str, offset: usize) -> String
     )
 }
 
-/// The line of `source` that holds byte `offset`.
-fn line_at(source: &str, offset: usize) -> &str {
+/// The line of `source` that holds byte `offset`, and the offset's byte position in it.
+fn line_at(source: &str, offset: usize) -> (&str, usize) {
     let mut offset = offset.min(source.len());
     while !source.is_char_boundary(offset) {
         offset -= 1;
@@ -169,7 +200,7 @@ fn line_at(source: &str, offset: usize) -> &str {
     let end = source[offset..]
         .find('\n')
         .map_or(source.len(), |i| offset + i);
-    &source[start..end]
+    (&source[start..end], offset - start)
 }
 
 /// The known key closest to `key` by edit distance, if it is close enough to be a typo.
@@ -265,6 +296,57 @@ mod tests {
     #[test]
     fn normalizes_bom_and_crlf() {
         assert_eq!(normalize("\u{feff}+++\r\na\r\n"), "+++\na\n");
+    }
+
+    fn error(front_matter: &str) -> Diagnostic {
+        let text = format!("+++\n{front_matter}+++\n");
+        let s = split(p(), &text).unwrap();
+        parse::<std::collections::BTreeMap<String, bool>>(p(), &s, &["draft"]).unwrap_err()
+    }
+
+    #[test]
+    fn explains_a_wrong_type_with_its_key() {
+        let d = error("draft = \"yes\"\n");
+        assert_eq!(
+            d.to_string(),
+            "a.md:2:9: invalid front matter: `draft` must be a boolean, not string \"yes\"; \
+             write `true` or `false`, without quotes"
+        );
+        let d = error("a = true\n\"x y\" = 5\n");
+        assert!(
+            d.message.starts_with("invalid front matter: `x y` must be"),
+            "{d}"
+        );
+    }
+
+    #[test]
+    fn explains_an_impossible_date_literal() {
+        let d = error("draft = 2023-02-29\n");
+        assert_eq!(
+            d.to_string(),
+            "a.md:2:9: `2023-02-29` is not a date: February has no day 29"
+        );
+    }
+
+    #[test]
+    fn names_a_duplicate_key() {
+        let d = error("draft = true\ndraft = false\n");
+        assert_eq!(
+            d.to_string(),
+            "a.md:3:1: invalid front matter: duplicate key `draft`; keep only one of them"
+        );
+    }
+
+    /// Found by the property test and by `cargo fuzz run front_matter` (a BOM inside a key):
+    /// the key before an error was cut inside a multi-byte character.
+    #[test]
+    fn a_key_after_a_multibyte_character_is_cut_at_a_char_boundary() {
+        let d = error("comp\u{feff}anies = [\"OpenAI\", \"SoftBank\", \"Oracle\"]\n");
+        assert!(d.message.starts_with("invalid front matter"), "{d}");
+        let d = error("\u{fffc}= 1\n");
+        assert!(d.message.starts_with("invalid front matter"), "{d}");
+        let d = error("_$hX\u{a5}\u{c90}%\u{fffd}\u{2da0}C = 1\n");
+        assert!(d.message.starts_with("invalid front matter"), "{d}");
     }
 
     #[test]

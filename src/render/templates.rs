@@ -80,10 +80,7 @@ impl Theme {
             .collect();
         if let Err(e) = tera.add_raw_templates(pairs) {
             // Errors across templates: a missing parent or macro file.
-            return Err(vec![Diagnostic::file(
-                &crate::display_path(root, "templates"),
-                chain(&e),
-            )]);
+            return Err(vec![missing_template(root, &sources, &e)]);
         }
         Ok(Theme { tera, sources })
     }
@@ -286,6 +283,46 @@ fn chain(error: &tera::Error) -> String {
     parts.join(": ")
 }
 
+/// A template that extends or imports one that does not exist, located at the name of the
+/// missing one in the template that refers to it.
+fn missing_template(
+    root: &Path,
+    sources: &[(String, PathBuf, String)],
+    e: &tera::Error,
+) -> Diagnostic {
+    let (current, missing, what) = match &e.kind {
+        tera::ErrorKind::MissingParent { current, parent } => {
+            (current.clone(), parent.clone(), "extends")
+        }
+        _ => {
+            // "Template `a.html` loads macros from `m.html` which isn't present in Tera"
+            let message = chain(e);
+            let mut quoted = message.split('`').skip(1).step_by(2);
+            match (quoted.next(), quoted.next()) {
+                (Some(current), Some(missing)) if message.contains("loads macros from") => (
+                    current.to_string(),
+                    missing.to_string(),
+                    "imports macros from",
+                ),
+                _ => {
+                    return Diagnostic::file(&crate::display_path(root, "templates"), message);
+                }
+            }
+        }
+    };
+    let message = format!(
+        "this template {what} `{missing}`, which is neither in templates/ nor in the built-in \
+         theme; create templates/{missing} or name an existing template"
+    );
+    match sources.iter().find(|(n, _, _)| *n == current) {
+        Some((_, path, text)) => {
+            let offset = text.find(&format!("\"{missing}\"")).map_or(0, |o| o + 1);
+            Diagnostic::at_offset(path, text, offset, 1, message)
+        }
+        None => Diagnostic::file(&crate::display_path(root, "templates"), message),
+    }
+}
+
 /// A Diagnostic for a template error: the line and column Tera gives (` --> 3:7`), else
 /// the first place the missing variable or filter appears in the template's text.
 fn locate(path: &Path, text: &str, error: &tera::Error) -> Diagnostic {
@@ -301,13 +338,47 @@ fn locate(path: &Path, text: &str, error: &tera::Error) -> Diagnostic {
             return Diagnostic::at(path, line, col, format!("template syntax error: {detail}"));
         }
     }
-    let quoted = message.split('`').nth(1).unwrap_or("");
+    // What to look for in the text: Tera quotes a variable in backticks, a filter or an
+    // included template in single quotes.
+    let single = |prefix: &str| {
+        message
+            .split(prefix)
+            .nth(1)
+            .and_then(|r| r.split('\'').next())
+            .map(|n| n.trim_matches(['[', ']']))
+    };
+    let quoted = message
+        .split('`')
+        .nth(1)
+        .or_else(|| single("Filter '"))
+        .or_else(|| single("Template '"))
+        .unwrap_or("");
     let offset = if quoted.is_empty() {
         None
     } else {
         text.find(quoted)
     };
-    let detail = message.split(": ").last().unwrap_or(&message).to_string();
+    let mut detail = message.split(": ").last().unwrap_or(&message).to_string();
+    if detail.contains("not found in context") {
+        // Tera: "Variable `page.nope` not found in context while rendering 'page.html'".
+        detail = format!(
+            "`{quoted}` is not defined here; check its spelling against the variables this \
+             template receives (README, Templates), or write `{quoted} | default(value=\"\")`"
+        );
+    } else if let Some(name) = detail
+        .strip_prefix("Filter '")
+        .and_then(|r| r.strip_suffix("' not found"))
+    {
+        detail = format!(
+            "there is no filter `{name}`; check its spelling against Tera's built-in filters \
+             (https://keats.github.io/tera/docs/#built-in-filters)"
+        );
+    } else if detail.starts_with("Template '") && detail.ends_with("' not found") {
+        detail = format!(
+            "there is no template `{quoted}` to include; create templates/{quoted} or name an \
+             existing template"
+        );
+    }
     match offset {
         Some(o) => Diagnostic::at_offset(path, text, o, 1, detail),
         None => Diagnostic::file(path, detail),
