@@ -4,8 +4,11 @@
 mod authoring;
 mod browser;
 mod build_output;
+mod editions;
 mod errors;
 mod incremental;
+mod large_inputs;
+mod properties;
 mod publish;
 mod support;
 mod timeline;

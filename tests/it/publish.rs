@@ -127,48 +127,191 @@ fn github_pages_files_sitemap_robots_and_search_index() {
     assert!(site.exists("search.js"));
 }
 
+/// Markup, quotes, a CDATA end, an entity and a comment opener in one string.
+const PAYLOAD: &str =
+    "</script><script>alert(1)</script> \"qq7\" 'x7' ]]> & <img src=x onerror=alert(2)> <!--";
+
+/// Reverses HTML and XML escaping (what a parser would give back).
+fn unescape(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&#x2F;", "/")
+        .replace("&amp;", "&")
+}
+
+/// Every string in a JSON value.
+fn strings(value: &serde_json::Value) -> Vec<String> {
+    match value {
+        serde_json::Value::String(s) => vec![s.clone()],
+        serde_json::Value::Array(items) => items.iter().flat_map(strings).collect(),
+        serde_json::Value::Object(map) => map.values().flat_map(strings).collect(),
+        _ => vec![],
+    }
+}
+
+/// The JSON-LD blocks of an HTML page, as their raw text.
+fn json_ld(html: &str) -> Vec<&str> {
+    const OPEN: &str = "<script type=\"application/ld+json\">";
+    html.match_indices(OPEN)
+        .map(|(i, _)| {
+            let rest = &html[i + OPEN.len()..];
+            &rest[..rest.find("</script>").expect("JSON-LD block is closed")]
+        })
+        .collect()
+}
+
+/// Text, attribute values, JSON-LD, the search index and Atom feeds all carry hostile titles,
+/// summaries, company and tag names (and the site's, a profile's and a page's) as text: no
+/// output file holds the payload unescaped, and each format gives back the exact text.
 #[test]
 fn hostile_names_are_escaped_everywhere() {
-    let payload = "Evil </script><script>alert(1)</script> \\\"q\\\" ]]> & 'x'";
-    let site = TestSite::new().article(
-        "evil.md",
-        &article(
-            payload,
-            "2025-01-01",
+    let q = |s: &str| toml::Value::String(s.to_string()).to_string();
+    let h = |label: &str| format!("{label} {PAYLOAD}");
+    let (title, summary, company, tag) = (h("Title"), h("Summary"), h("Co"), h("Tag"));
+    let site = TestSite::new()
+        .file(
+            "config.toml",
             &format!(
-                "summary = \"{payload}\"\ncompanies = [\"{payload}\"]\ntags = [\"{payload}\"]"
+                "title = {}\ndescription = {}\nauthor = {}\nbase_url = \"https://example.com/\"\n",
+                q(&h("Site")),
+                q(&h("Description")),
+                q(&h("Author"))
             ),
-            "Body.",
-        ),
-    );
-    site.build_ok();
-    let mut scanned = 0;
-    for file in files(&site.root().join("public")) {
-        let text = std::fs::read_to_string(&file).unwrap_or_default();
-        if file.extension().is_some_and(|e| e == "js") {
-            continue;
-        }
-        assert!(
-            !text.contains("<script>alert"),
-            "{} has the raw payload",
-            file.display()
+        )
+        .article(
+            "evil.md",
+            &format!(
+                "+++\ntitle = {}\ndate = 2025-01-01\nsummary = {}\ncompanies = [{}]\ntags = [{}]\nmodels = [{}]\npeople = [{}]\n\n[[sources]]\ntitle = {}\nurl = \"https://example.org/?a=1&b=2\"\n\n[[events]]\ndate = 2025-01-01\ntitle = {}\n+++\nBody.\n",
+                q(&title),
+                q(&summary),
+                q(&company),
+                q(&tag),
+                q(&h("Model")),
+                q(&h("Person")),
+                q(&h("Source")),
+                q(&h("Event"))
+            ),
+        )
+        .file(
+            "content/companies/co.md",
+            &format!(
+                "+++\nname = {}\nheadquarters = {}\n+++\nProfile.\n",
+                q(&company),
+                q(&h("HQ"))
+            ),
+        )
+        .file(
+            "content/pages/about.md",
+            &format!("+++\ntitle = {}\nsummary = {}\n+++\nAbout.\n", q(&h("Page")), q(&h("PageSummary"))),
         );
+    site.build_ok();
+
+    let mut scanned = 0;
+    let mut feeds = 0;
+    for file in files(&site.root().join("public")) {
+        let name = file.display().to_string();
+        let text = std::fs::read_to_string(&file).unwrap();
+        for raw in ["<script>alert", "<img src=x", "]]>", "\"qq7\"", "<!--"] {
+            assert!(!text.contains(raw), "{name} has `{raw}` unescaped");
+        }
+        match file.extension().and_then(|e| e.to_str()) {
+            Some("html") => {
+                let mut outside_json = text.clone();
+                for block in json_ld(&text) {
+                    let value: serde_json::Value =
+                        serde_json::from_str(block).expect("JSON-LD parses");
+                    assert!(
+                        !block.contains('<') && !block.contains('>'),
+                        "{name}: {block}"
+                    );
+                    assert!(value.is_object());
+                    outside_json = outside_json.replace(block, "");
+                }
+                assert!(
+                    !outside_json.contains("'x7'"),
+                    "{name} has a raw single quote"
+                );
+            }
+            Some("xml") => {
+                let doc = roxmltree::Document::parse(&text)
+                    .unwrap_or_else(|e| panic!("{name} is not well-formed XML: {e}"));
+                if name.ends_with("sitemap.xml") || name.contains("/editions/") {
+                    // No article text in the sitemap; an edition's feed holds it as HTML.
+                    scanned += 1;
+                    continue;
+                }
+                let texts: Vec<&str> = doc
+                    .descendants()
+                    .filter(|n| n.has_tag_name("title"))
+                    .filter_map(|n| n.text())
+                    .collect();
+                assert!(texts.contains(&title.as_str()), "{name}: {texts:?}");
+                let summaries: Vec<&str> = doc
+                    .descendants()
+                    .filter(|n| n.has_tag_name("summary"))
+                    .filter_map(|n| n.text())
+                    .collect();
+                assert_eq!(summaries, [summary.as_str()], "{name}");
+                let labels: Vec<&str> = doc
+                    .descendants()
+                    .filter(|n| n.has_tag_name("category"))
+                    .filter_map(|n| n.attribute("label"))
+                    .collect();
+                assert!(labels.contains(&company.as_str()), "{name}: {labels:?}");
+                feeds += 1;
+            }
+            _ => {}
+        }
         scanned += 1;
     }
-    assert!(scanned > 10);
-    let page = site.output("2025/01/evil/index.html");
-    let start = page.find("<script type=\"application/ld+json\">").unwrap() + 35;
-    let json = &page[start..start + page[start..].find("</script>").unwrap()];
-    let value: serde_json::Value = serde_json::from_str(json).expect("JSON-LD parses");
-    assert!(value["headline"]
-        .as_str()
-        .unwrap()
-        .contains("</script><script>alert(1)"));
-    let index: serde_json::Value = serde_json::from_str(&site.output("search.json")).unwrap();
+    assert!(scanned > 15, "scanned {scanned} files");
     assert!(
-        index["items"][0][0].as_str().unwrap().contains("<script>"),
-        "JSON keeps the text; the client inserts it as text"
+        feeds >= 3,
+        "the site's, the company's and the tag's feed, at least"
     );
-    let feed = site.output("atom.xml");
-    assert!(feed.contains("<title>Evil &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;"));
+
+    // Attributes give back the exact text.
+    let page = site.output("2025/01/evil/index.html");
+    let og_title = attrs(&page, "content")
+        .into_iter()
+        .map(unescape)
+        .find(|c| c.starts_with("Title "))
+        .expect("og:title");
+    assert_eq!(og_title, title);
+    assert!(attrs(&page, "content")
+        .into_iter()
+        .any(|c| unescape(c) == summary));
+
+    // JSON-LD gives back the exact text.
+    let blocks = json_ld(&page);
+    assert_eq!(blocks.len(), 1);
+    let ld: serde_json::Value = serde_json::from_str(blocks[0]).unwrap();
+    assert_eq!(ld["headline"], title.as_str());
+    assert_eq!(ld["description"], summary.as_str());
+    let texts = strings(&ld);
+    assert!(texts.contains(&company) && texts.contains(&tag), "{ld}");
+
+    // The search index is escaped like inline JSON and gives back the exact text; the
+    // client inserts it as text (textContent).
+    let raw_index = site.output("search.json");
+    assert!(
+        !raw_index.contains('<') && !raw_index.contains('>'),
+        "{raw_index}"
+    );
+    let index: serde_json::Value = serde_json::from_str(&raw_index).unwrap();
+    let texts = strings(&index);
+    for text in [&title, &summary, &company, &tag] {
+        assert!(
+            texts.contains(text),
+            "search.json lacks {text:?}: {raw_index}"
+        );
+    }
+    let script = site.output("search.js");
+    assert!(
+        !script.contains("innerHTML"),
+        "search.js inserts results as text"
+    );
 }
