@@ -42,11 +42,11 @@ impl Highlighter {
         let lang_attr = escape(lang);
         match highlighted {
             Some(html) => format!(
-                "<pre class=\"code\" data-lang=\"{lang_attr}\"><code class=\"language-{lang_attr}\">{html}</code></pre>\n"
+                "<pre class=\"code\" tabindex=\"0\" data-lang=\"{lang_attr}\"><code class=\"language-{lang_attr}\">{html}</code></pre>\n"
             ),
-            None if lang.is_empty() => format!("<pre class=\"code\"><code>{}</code></pre>\n", escape(code)),
+            None if lang.is_empty() => format!("<pre class=\"code\" tabindex=\"0\"><code>{}</code></pre>\n", escape(code)),
             None => format!(
-                "<pre class=\"code\" data-lang=\"{lang_attr}\"><code class=\"language-{lang_attr}\">{}</code></pre>\n",
+                "<pre class=\"code\" tabindex=\"0\" data-lang=\"{lang_attr}\"><code class=\"language-{lang_attr}\">{}</code></pre>\n",
                 escape(code)
             ),
         }
