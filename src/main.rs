@@ -29,13 +29,13 @@ enum Command {
     /// listed as path:line:column: message, and the exit code is 1.
     Build {
         /// The site's folder, holding config.toml, content/, templates/ and static/.
-        #[arg(long, default_value = ".")]
+        #[arg(short, long, default_value = ".")]
         root: PathBuf,
         /// Write the site here instead of the config's `output_dir`.
-        #[arg(long)]
+        #[arg(short, long)]
         output: Option<PathBuf>,
         /// Use this base URL instead of the config's (for previews or a project sub-path).
-        #[arg(long)]
+        #[arg(short = 'u', long)]
         base_url: Option<String>,
         /// Include articles and pages marked `draft = true`.
         #[arg(long)]
@@ -49,13 +49,13 @@ enum Command {
     /// version stays served.
     Serve {
         /// The site's folder, holding config.toml.
-        #[arg(long, default_value = ".")]
+        #[arg(short, long, default_value = ".")]
         root: PathBuf,
         /// The address to listen on; keep 127.0.0.1 unless others must reach it.
         #[arg(long, default_value = "127.0.0.1")]
         bind: String,
         /// The port to listen on (0 picks a free one).
-        #[arg(long, default_value_t = 1111)]
+        #[arg(short, long, default_value_t = 1111)]
         port: u16,
         /// Include drafts.
         #[arg(long)]
@@ -68,7 +68,7 @@ enum Command {
     /// near-duplicate company or tag names, missing summaries, events far from their
     /// article, future-dated articles and drafts (warnings).
     Check {
-        #[arg(long, default_value = ".")]
+        #[arg(short, long, default_value = ".")]
         root: PathBuf,
         /// Treat warnings as errors (for CI).
         #[arg(long)]
@@ -100,7 +100,7 @@ enum Command {
         /// Mark it as a draft.
         #[arg(long)]
         draft: bool,
-        #[arg(long, default_value = ".")]
+        #[arg(short, long, default_value = ".")]
         root: PathBuf,
     },
     /// Work with the built-in theme.
@@ -119,7 +119,7 @@ enum ThemeAction {
     Eject {
         /// Template names such as article.html (default: all).
         names: Vec<String>,
-        #[arg(long, default_value = ".")]
+        #[arg(short, long, default_value = ".")]
         root: PathBuf,
     },
 }

@@ -2,6 +2,7 @@
 //! once; list pages reuse the serialised cards instead of re-serialising articles per page.
 
 use serde::Serialize;
+use serde_json::Value;
 
 use crate::config::Config;
 use crate::content::markdown::TocEntry;
@@ -89,11 +90,9 @@ pub struct EventView<'a> {
     pub companies: Vec<TermLink>,
 }
 
-/// Everything an article page shows: the card's fields plus the body.
+/// What an article page shows besides its card's fields (see [`article_view`]).
 #[derive(Serialize)]
-pub struct ArticleView<'a> {
-    #[serde(flatten)]
-    pub card: ArticleCard<'a>,
+pub struct ArticleBody<'a> {
     /// The front matter's own summary, for a standfirst under the headline; `None` when
     /// the summary is the body's first paragraph (so it is not shown twice).
     pub standfirst: Option<&'a str>,
@@ -178,12 +177,13 @@ pub fn article_card<'a>(config: &Config, site: &'a Site, index: usize) -> Articl
     }
 }
 
-pub fn article_view<'a>(config: &Config, site: &'a Site, index: usize) -> ArticleView<'a> {
+/// Everything an article page shows as `article`: a copy of its card (already
+/// serialised for the lists) with the [`ArticleBody`] fields added, so the card's fields
+/// are not built and serialised a second time.
+pub fn article_view(config: &Config, site: &Site, index: usize, card: &Value) -> Value {
     let a = &site.articles[index];
-    let card = article_card(config, site, index);
-    ArticleView {
-        json_ld: news_article_json_ld(config, &card),
-        card,
+    let body = ArticleBody {
+        json_ld: news_article_json_ld(config, site, index),
         standfirst: a.summary_is_own.then_some(a.summary_text.as_str()),
         content: &a.body_html,
         toc: &a.toc,
@@ -203,12 +203,21 @@ pub fn article_view<'a>(config: &Config, site: &'a Site, index: usize) -> Articl
                     .collect(),
             })
             .collect(),
+    };
+    let mut view = card.clone();
+    if let (Value::Object(fields), Ok(Value::Object(extra))) =
+        (&mut view, serde_json::to_value(body))
+    {
+        fields.extend(extra);
     }
+    view
 }
 
-/// schema.org `NewsArticle` for an article page, escaped so that no value (a title holding
-/// `</script>`, say) can end the script element it sits in.
-fn news_article_json_ld(config: &Config, card: &ArticleCard<'_>) -> String {
+/// schema.org `NewsArticle` for article `index`'s page, escaped so that no value (a title
+/// holding `</script>`, say) can end the script element it sits in.
+fn news_article_json_ld(config: &Config, site: &Site, index: usize) -> String {
+    let a = &site.articles[index];
+    let permalink = config.permalink(&a.path_in_site());
     let publisher =
         serde_json::json!({"@type": "Organization", "name": config.title, "url": config.base_url});
     let author = if config.author.is_empty() {
@@ -219,17 +228,17 @@ fn news_article_json_ld(config: &Config, card: &ArticleCard<'_>) -> String {
     let value = serde_json::json!({
         "@context": "https://schema.org",
         "@type": "NewsArticle",
-        "headline": card.title,
-        "description": card.summary_text,
-        "datePublished": card.date.rfc3339,
-        "dateModified": card.updated.as_ref().unwrap_or(&card.date).rfc3339,
-        "url": card.permalink,
-        "mainEntityOfPage": card.permalink,
+        "headline": a.title,
+        "description": a.summary_text,
+        "datePublished": DateView::from(&a.date).rfc3339,
+        "dateModified": DateView::from(a.updated.as_ref().unwrap_or(&a.date)).rfc3339,
+        "url": permalink,
+        "mainEntityOfPage": permalink,
         "inLanguage": config.language,
         "author": author,
         "publisher": publisher,
-        "about": card.companies.iter().map(|c| serde_json::json!({"@type": "Organization", "name": c.name})).collect::<Vec<_>>(),
-        "keywords": card.taxonomies.iter().flat_map(|g| &g.terms).map(|t| t.name.as_str()).collect::<Vec<_>>(),
+        "about": site.article_companies[index].iter().map(|&c| serde_json::json!({"@type": "Organization", "name": site.companies[c].name})).collect::<Vec<_>>(),
+        "keywords": site.taxonomies.iter().flat_map(|g| g.article_terms[index].iter().map(|&t| g.terms[t].name.as_str())).collect::<Vec<_>>(),
     });
     script_safe_json(&value.to_string())
 }

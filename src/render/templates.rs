@@ -1,6 +1,7 @@
 //! The built-in theme, embedded in the binary, and a site's own `templates/` overriding any
 //! file of it by name. Template errors are reported as `templates/NAME:line:col: message`.
 
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use tera::Tera;
 
@@ -60,26 +61,36 @@ impl Theme {
     /// The built-in theme with `root/templates/*` laid over it.
     pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
         let sources = read_sources(root)?;
-        let mut problems = Vec::new();
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's default also escapes `/`, which bloats every URL; this escapes what matters.
         tera.set_escape_fn(crate::html::escape);
         register_helpers(&mut tera, config);
-        // Parse one by one so each error names its own file.
-        for (name, path, text) in &sources {
-            if let Err(e) = tera::Template::new(name, None, text) {
-                problems.push(locate(path, text, &e));
+        // Parse every file on its own (in parallel: the theme's parse is most of a small
+        // site's fixed cost), so that each syntax error names its own file.
+        let parsed: Vec<Result<tera::Template, Diagnostic>> = sources
+            .par_iter()
+            .map(|(name, path, text)| {
+                tera::Template::new(name, None, text).map_err(|e| locate(path, text, &e))
+            })
+            .collect();
+        let mut problems = Vec::new();
+        for template in parsed {
+            match template {
+                Ok(t) => {
+                    tera.templates.insert(t.name.clone(), t);
+                }
+                Err(d) => problems.push(d),
             }
         }
         if !problems.is_empty() {
             return Err(problems);
         }
-        let pairs: Vec<(&str, &str)> = sources
-            .iter()
-            .map(|(n, _, t)| (n.as_str(), t.as_str()))
-            .collect();
-        if let Err(e) = tera.add_raw_templates(pairs) {
+        // What `Tera::add_raw_templates` does after parsing: link parents and macro files.
+        if let Err(e) = tera
+            .build_inheritance_chains()
+            .and_then(|()| tera.check_macro_files())
+        {
             // Errors across templates: a missing parent or macro file.
             return Err(vec![missing_template(root, &sources, &e)]);
         }
@@ -115,7 +126,6 @@ impl Theme {
     pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, Diagnostic> {
         self.tera.render(name, context).map_err(|e| {
             let message = chain(&e);
-            // Tera names the template that failed (an included or parent one, perhaps).
             // Tera names the template that failed last (an included or parent one, perhaps).
             let failing = self
                 .sources
