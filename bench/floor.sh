@@ -26,10 +26,11 @@ target/release/digest build --root "$TMP/site" --output "$TMP/out" >/dev/null
 floors=() builds=()
 for r in $(seq 1 "$ROUNDS"); do
     f=$(target/release/examples/floor "$TMP/site" 1 2>/dev/null | sed -n 's/^floor median: \([0-9]*\) ms$/\1/p')
-    rm -rf "$TMP/out"
+    # A new output folder each round, none removed until the end: see bench/compare.sh
+    # on ext4 and recently freed inodes.
     sync
     start=$(date +%s%N)
-    target/release/digest build --root "$TMP/site" --output "$TMP/out" >/dev/null
+    target/release/digest build --root "$TMP/site" --output "$TMP/out-$r" >/dev/null
     b=$((($(date +%s%N) - start) / 1000000))
     echo "round $r: floor $f ms, build $b ms"
     floors+=("$f") builds+=("$b")

@@ -93,13 +93,25 @@ pub fn new_article(root: &Path, article: &NewArticle) -> anyhow::Result<PathBuf>
             path.display()
         );
     }
+    // A site that does not declare `tags` would reject the key: leave it out, and refuse
+    // --tag with what to do (a site without config.toml yet gets the default taxonomies).
+    let has_tags = crate::config::Config::load(root)
+        .map(|c| c.taxonomy("tags").is_some())
+        .unwrap_or(true);
+    if !has_tags && !article.tags.is_empty() {
+        bail!(
+            "this site has no `tags` taxonomy, so --tag has nowhere to go; declare it in config.toml ([[taxonomies]] name = \"tags\") or leave --tag out"
+        );
+    }
     let companies = match_profiles(root, &article.companies);
     let mut text = format!(
         "+++\ntitle = {}\ndate = {date}\nsummary = \"\"\n",
         toml_string(title)
     );
     text.push_str(&format!("companies = {}\n", toml_list(&companies)));
-    text.push_str(&format!("tags = {}\n", toml_list(&article.tags)));
+    if has_tags {
+        text.push_str(&format!("tags = {}\n", toml_list(&article.tags)));
+    }
     if article.draft {
         text.push_str("draft = true\n");
     }

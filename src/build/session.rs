@@ -477,23 +477,41 @@ fn render_to_memory(
 }
 
 /// Prints how long each phase of a build took when `DIGEST_TIMINGS` is set (for profiling;
-/// see BENCHMARKS.md).
-struct Stopwatch(Option<std::time::Instant>);
+/// see BENCHMARKS.md): wall time, the CPU time of all threads, and their ratio (how many
+/// cores the phase kept busy).
+struct Stopwatch(Option<(std::time::Instant, std::time::Duration)>);
 
 impl Stopwatch {
     fn from_env() -> Stopwatch {
-        Stopwatch(std::env::var_os("DIGEST_TIMINGS").map(|_| std::time::Instant::now()))
+        Stopwatch(
+            std::env::var_os("DIGEST_TIMINGS").map(|_| (std::time::Instant::now(), cpu_time())),
+        )
     }
 
     fn lap(&mut self, phase: &str) {
-        if let Some(started) = self.0 {
-            self.0 = Some(std::time::Instant::now());
+        if let Some((started, cpu_before)) = self.0 {
+            let cpu = cpu_time();
+            self.0 = Some((std::time::Instant::now(), cpu));
+            let wall = started.elapsed().as_secs_f64() * 1000.0;
+            let busy = (cpu - cpu_before).as_secs_f64() * 1000.0;
             eprintln!(
-                "{:>8.1} ms  {phase}",
-                started.elapsed().as_secs_f64() * 1000.0
+                "{wall:>8.1} ms  {busy:>8.1} ms CPU  {:>4.2} cores  {phase}",
+                busy / wall.max(0.001)
             );
         }
     }
+}
+
+/// User plus system CPU time of this process so far (all threads).
+fn cpu_time() -> std::time::Duration {
+    // SAFETY: getrusage fills the zeroed struct it is given and reads nothing else.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_SELF, &mut usage);
+        usage
+    };
+    let micros = |t: libc::timeval| t.tv_sec as u64 * 1_000_000 + t.tv_usec as u64;
+    std::time::Duration::from_micros(micros(usage.ru_utime) + micros(usage.ru_stime))
 }
 
 /// What every page shows: the config and the navigation.

@@ -2,7 +2,7 @@
 
 use std::process::{Command, Output};
 
-use crate::support::{article, TestSite};
+use crate::support::{self, article, TestSite};
 
 fn digest(dir: &std::path::Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_digest"))
@@ -129,6 +129,32 @@ fn new_never_overwrites_and_checks_its_date() {
         "{}",
         text(&bad)
     );
+}
+
+#[test]
+fn new_on_a_site_without_tags_leaves_them_out_and_refuses_tag() {
+    let site = TestSite::new().file(
+        "config.toml",
+        &format!("{}[[taxonomies]]\nname = \"models\"\n", support::CONFIG),
+    );
+    let refused = digest(site.root(), &["new", "No tags here", "--tag", "chips"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        text(&refused).contains("this site has no `tags` taxonomy"),
+        "{}",
+        text(&refused)
+    );
+    let made = digest(
+        site.root(),
+        &["new", "No tags here", "--date", "2025-03-01"],
+    );
+    assert!(made.status.success(), "{}", text(&made));
+    let written =
+        std::fs::read_to_string(site.root().join("content/articles/2025/no-tags-here.md")).unwrap();
+    assert!(!written.contains("tags ="), "{written}");
+    assert!(written.contains("companies = []"), "{written}");
+    // What `new` wrote builds on that site.
+    site.build_ok();
 }
 
 #[test]
