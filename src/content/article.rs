@@ -253,19 +253,44 @@ fn taxonomy_terms(
             continue;
         }
         let kind = value.type_str();
+        let in_list = value.is_array();
         match NameList::deserialize(value) {
             Ok(names) => {
                 terms.insert(key, names.cleaned());
             }
-            Err(_) => problems.push(Diagnostic::at_offset(
-                path,
-                split.front_matter,
-                front_matter::value_offset(split.front_matter, &key),
-                split.front_matter_line,
-                format!(
-                    "invalid front matter: `{key}` must be a list of names such as [\"first\", \"second\"], or one name (found {kind})"
-                ),
-            )),
+            Err(err) => {
+                // Worded as for `companies` (front_matter::explain), with an example of names
+                // that suits any taxonomy.
+                let message = match err
+                    .message()
+                    .strip_prefix("invalid type: ")
+                    .and_then(|rest| rest.split_once(", expected "))
+                {
+                    Some((found, expected)) => {
+                        let expected = if expected.starts_with("a list of names") {
+                            "a list of names such as [\"first\", \"second\"], or one name"
+                        } else {
+                            expected
+                        };
+                        let line = &split.front_matter
+                            [front_matter::key_offset(split.front_matter, &key)..];
+                        let header = line
+                            .starts_with('[')
+                            .then(|| line.lines().next().unwrap_or("").trim());
+                        front_matter::wrong_type(Some(&key), in_list, header, found, expected)
+                    }
+                    None => format!(
+                        "invalid front matter: `{key}` must be a list of names such as [\"first\", \"second\"], or one name, not {kind}; write the names in double quotes"
+                    ),
+                };
+                problems.push(Diagnostic::at_offset(
+                    path,
+                    split.front_matter,
+                    front_matter::value_offset(split.front_matter, &key),
+                    split.front_matter_line,
+                    message,
+                ));
+            }
         }
     }
     terms
@@ -429,12 +454,39 @@ mod tests {
             errs[0].message
         );
         let errs = parse("+++\ntitle = \"T\"\ndate = 2025-01-01\nmodels = 3\n+++\n").unwrap_err();
+        assert_eq!(
+            errs[0].message,
+            "invalid front matter: `models` must be a list of names such as [\"first\", \"second\"], or one name, not integer `3`; write the names in double quotes"
+        );
+        assert_eq!((errs[0].line, errs[0].col), (4, 10));
+        // Worded as the same mistakes in `companies` are.
+        let errs =
+            parse("+++\ntitle = \"T\"\ndate = 2025-01-01\ncompanies = 3\n+++\n").unwrap_err();
+        assert_eq!(
+            errs[0].message,
+            "invalid front matter: `companies` must be a list of names such as [\"OpenAI\", \"DeepSeek\"], or one name, not integer `3`; write the names in double quotes"
+        );
+        let errs =
+            parse("+++\ntitle = \"T\"\ndate = 2025-01-01\ntags = [\"a\", 2]\n+++\n").unwrap_err();
+        assert_eq!(
+            errs[0].message,
+            "invalid front matter: each item of `tags` must be a string, not integer `2`; put the text in double quotes"
+        );
+        let errs = parse("+++\ntitle = \"T\"\ndate = 2025-01-01\ntags = true\n+++\n").unwrap_err();
         assert!(
-            errs[0].message.contains("a list of names"),
+            errs[0]
+                .message
+                .ends_with("or one name, not boolean `true`; write the names in double quotes"),
             "{}",
             errs[0].message
         );
-        assert_eq!((errs[0].line, errs[0].col), (4, 10));
+        let errs =
+            parse("+++\ntitle = \"T\"\ndate = 2025-01-01\n[tags]\na = 1\n+++\n").unwrap_err();
+        assert!(
+            errs[0].message.contains(", not a single `[tags]` table;"),
+            "{}",
+            errs[0].message
+        );
     }
 
     #[test]

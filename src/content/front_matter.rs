@@ -128,31 +128,8 @@ fn explain(message: &str, known: &[&str], source: &str, offset: usize) -> String
         .and_then(|rest| rest.split_once(", expected "))
     {
         let in_list = value_before.contains('[');
-        let found = match found {
-            "map" if header => format!("a single `{}` table", line.trim()),
-            "map" => "a table".into(),
-            other => other.into(),
-        };
-        let key = match key {
-            Some(k) if in_list && !expected.starts_with("a sequence") => {
-                format!("each item of `{k}`")
-            }
-            Some(k) => format!("`{k}`"),
-            None => "this value".into(),
-        };
-        let (expected, hint) = match expected {
-            "a boolean" => ("a boolean", "write `true` or `false`, without quotes"),
-            "a string" => ("a string", "put the text in double quotes"),
-            s if s.starts_with("a sequence") && (key == "`sources`" || key == "`events`") => (
-                "a list of tables",
-                "write each one as a table headed `[[...]]` (double brackets), e.g. `[[sources]]` \
-                 with `title` and `url` below it",
-            ),
-            s if s.starts_with("a list of names") => (s, "write the names in double quotes"),
-            s if s.starts_with("a sequence") => ("a list", "write the items in square brackets"),
-            s => (s, "change the value"),
-        };
-        return format!("invalid front matter: {key} must be {expected}, not {found}; {hint}");
+        let header = header.then(|| line.trim());
+        return wrong_type(key, in_list, header, found, expected);
     }
     if let Some(rest) = message.strip_prefix("missing field `") {
         let field = rest.split('`').next().unwrap_or("");
@@ -188,6 +165,43 @@ fn explain(message: &str, known: &[&str], source: &str, offset: usize) -> String
         "invalid front matter: {message}; check the TOML syntax: `key = value`, text in double \
          quotes, lists in square brackets"
     )
+}
+
+/// "`key` must be <expected>, not <found>; <what to do>" for serde's "invalid type: <found>,
+/// expected <expected>". `in_list`: the value is inside square brackets (the fault is an
+/// item); `header`: the value is a table written as this `[...]` line.
+pub fn wrong_type(
+    key: Option<&str>,
+    in_list: bool,
+    header: Option<&str>,
+    found: &str,
+    expected: &str,
+) -> String {
+    let found = match (found, header) {
+        ("map", Some(header)) => format!("a single `{header}` table"),
+        ("map", None) => "a table".into(),
+        (other, _) => other.into(),
+    };
+    let key = match key {
+        Some(k) if in_list && !expected.starts_with("a sequence") => {
+            format!("each item of `{k}`")
+        }
+        Some(k) => format!("`{k}`"),
+        None => "this value".into(),
+    };
+    let (expected, hint) = match expected {
+        "a boolean" => ("a boolean", "write `true` or `false`, without quotes"),
+        "a string" => ("a string", "put the text in double quotes"),
+        s if s.starts_with("a sequence") && (key == "`sources`" || key == "`events`") => (
+            "a list of tables",
+            "write each one as a table headed `[[...]]` (double brackets), e.g. `[[sources]]` \
+             with `title` and `url` below it",
+        ),
+        s if s.starts_with("a list of names") => (s, "write the names in double quotes"),
+        s if s.starts_with("a sequence") => ("a list", "write the items in square brackets"),
+        s => (s, "change the value"),
+    };
+    format!("invalid front matter: {key} must be {expected}, not {found}; {hint}")
 }
 
 /// The line of `source` that holds byte `offset`, and the offset's byte position in it.

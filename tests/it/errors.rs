@@ -111,7 +111,7 @@ fn wrong_type_names_what_was_expected() {
         "content/articles/bad.md",
         article("T", "2025-01-01", "tags = 5", "").as_bytes(),
     );
-    assert_report(&err, &["content/articles/bad.md:4:8: invalid front matter: `tags` must be a list of names such as [\"first\", \"second\"], or one name (found integer)"]);
+    assert_report(&err, &["content/articles/bad.md:4:8: invalid front matter: `tags` must be a list of names such as [\"first\", \"second\"], or one name, not integer `5`; write the names in double quotes"]);
 }
 
 #[test]
