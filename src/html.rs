@@ -3,16 +3,23 @@
 /// Escapes text for HTML element content and double-quoted attributes.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
+    // Copy the runs between special characters whole (they are ASCII, so every cut falls
+    // on a character boundary): most text has none, and this runs on every page's values.
+    let mut start = 0;
+    for (i, byte) in text.bytes().enumerate() {
+        let entity = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&text[start..i]);
+        out.push_str(entity);
+        start = i + 1;
     }
+    out.push_str(&text[start..]);
     out
 }
 
@@ -24,5 +31,8 @@ mod tests {
             super::escape("<a href=\"x\">'&'</a>"),
             "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
         );
+        assert_eq!(super::escape("é<ü>\u{1F600}&"), "é&lt;ü&gt;\u{1F600}&amp;");
+        assert_eq!(super::escape("plain"), "plain");
+        assert_eq!(super::escape(""), "");
     }
 }

@@ -9,7 +9,7 @@ use tera::Context;
 
 use super::chart::{activity_chart, Activity, ChartSize};
 use super::context::{term_link, TermLink};
-use super::pages::Renderer;
+use super::pages::{put, Renderer};
 use super::timeline_pages::{month_views, MonthView};
 use crate::date::DateView;
 use crate::site::timeline::{by_month, Entry};
@@ -67,7 +67,7 @@ impl Renderer<'_> {
         let head = self.company_heads[id].get_or_init(|| self.company_head(id));
         if let Some(fields) = head.as_object() {
             for (key, value) in fields {
-                ctx.insert(key.as_str(), value);
+                put(ctx, key, value.clone());
             }
         }
         self.list(
@@ -110,7 +110,7 @@ impl Renderer<'_> {
             serde_json::to_value(self.term_summary(&group.name, term, ChartSize::Full))
                 .unwrap_or(Value::Null)
         });
-        ctx.insert("term", head);
+        put(ctx, "term", head.clone());
         self.list(
             ctx,
             &format!("{}/{}/", group.name, term.slug),

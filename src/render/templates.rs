@@ -124,7 +124,14 @@ impl Theme {
 
     /// Renders `name`, mapping Tera's error to the template file and the line it names.
     pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, Diagnostic> {
-        self.tera.render(name, context).map_err(|e| {
+        // Into a buffer sized for a typical page, so it is not regrown (and copied) a few
+        // times as it fills.
+        let mut page = Vec::with_capacity(32 * 1024);
+        let rendered = self
+            .tera
+            .render_to(name, context, &mut page)
+            .and_then(|()| String::from_utf8(page).map_err(|e| tera::Error::msg(e.to_string())));
+        rendered.map_err(|e| {
             let message = chain(&e);
             // Tera names the template that failed last (an included or parent one, perhaps).
             let failing = self
