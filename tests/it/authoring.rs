@@ -158,6 +158,30 @@ fn new_on_a_site_without_tags_leaves_them_out_and_refuses_tag() {
 }
 
 #[test]
+fn build_takes_the_short_options_zola_users_type() {
+    let site = TestSite::new().article("a.md", &article("Short flags", "2025-01-02", "", "Body."));
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("site");
+    let root = site.root().to_str().unwrap();
+    let built = digest(
+        out.path(),
+        &[
+            "build",
+            "-r",
+            root,
+            "-o",
+            target.to_str().unwrap(),
+            "-u",
+            "https://example.org/sub/",
+        ],
+    );
+    assert!(built.status.success(), "{}", text(&built));
+    let home = std::fs::read_to_string(target.join("index.html")).unwrap();
+    assert!(home.contains("href=\"/sub/2025/01/a/\""), "{home}");
+    assert!(!site.root().join("public").exists(), "-o was ignored");
+}
+
+#[test]
 fn theme_eject_copies_and_keeps_edited_files() {
     let site = TestSite::new().file("templates/article.html", "{# mine #}");
     let out = digest(site.root(), &["theme", "eject"]);
