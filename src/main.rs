@@ -124,8 +124,22 @@ enum ThemeAction {
     },
 }
 
+/// Output piped into a command that stops reading early (`digest build | head -1`) ends
+/// the process quietly, as `cat` or `ls` would, instead of a panic on the next print.
+/// Not for `serve`, which must outlive any one client.
+fn quiet_on_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: restores the default action of one signal before any thread is started.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if !matches!(cli.command, Command::Serve { .. }) {
+        quiet_on_closed_pipe();
+    }
     let result = match cli.command {
         Command::Build {
             root,

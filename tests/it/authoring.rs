@@ -182,6 +182,25 @@ fn build_takes_the_short_options_zola_users_type() {
 }
 
 #[test]
+fn build_into_a_closed_pipe_ends_quietly() {
+    let site = TestSite::new().article("a.md", &article("Piped", "2025-01-02", "", "Body."));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_digest"))
+        .arg("build")
+        .current_dir(site.root())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Like `digest build | head -0`: nobody reads what the build prints at its end.
+    drop(child.stdout.take());
+    let done = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&done.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    // The site was built before the summary line hit the closed pipe.
+    assert!(site.root().join("public/index.html").exists());
+}
+
+#[test]
 fn theme_eject_copies_and_keeps_edited_files() {
     let site = TestSite::new().file("templates/article.html", "{# mine #}");
     let out = digest(site.root(), &["theme", "eject"]);
