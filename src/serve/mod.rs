@@ -54,8 +54,12 @@ pub fn serve(options: ServeOptions) -> anyhow::Result<()> {
     let started = Instant::now();
     let live = Live::new(Snapshot {
         base_path: base_path.clone(),
+        building: true,
         ..Snapshot::default()
     });
+    // Answer at once, with a page that waits for the first build.
+    spawn_server(listener, Arc::clone(&live))?;
+    println!("building {} for {local} ...", options.root.display());
     match session.rebuild(&Changes::everything()) {
         Ok(built) => {
             println!(
@@ -73,7 +77,6 @@ pub fn serve(options: ServeOptions) -> anyhow::Result<()> {
             live.set_error(Some(e.to_string()));
         }
     }
-    spawn_server(listener, Arc::clone(&live))?;
     println!(
         "serving {} at {local} (Ctrl+C to stop)",
         options.root.display()
@@ -159,6 +162,7 @@ fn snapshot(built: &Built) -> Snapshot {
             .collect::<HashMap<_, _>>(),
         base_path: built.config.base_path.clone(),
         error: None,
+        building: false,
     }
 }
 

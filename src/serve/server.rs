@@ -23,6 +23,9 @@ use crate::build::SiteFiles;
 /// URL prefix of the server's own endpoints; no site path starts with it.
 pub const PREFIX: &str = "/__digest/";
 const RELOAD_JS: &str = include_str!("reload.js");
+/// What any page shows until the first build is done; the injected reload script reloads
+/// it when the site is ready, and shows the build's errors over it if it fails.
+const BUILDING_PAGE: &str = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Building the site</title></head><body style=\"font:18px/1.5 system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem\"><main><h1>Building the site</h1><p>digest is reading the articles. This page reloads by itself when the site is ready.</p></main></body></html>";
 
 /// What the server serves now.
 #[derive(Default)]
@@ -34,6 +37,9 @@ pub struct Snapshot {
     pub base_path: String,
     /// The last build's errors, shown over every page until fixed.
     pub error: Option<String>,
+    /// No build has succeeded yet: pages not found are answered with a "building" page
+    /// that reloads by itself when the site is ready (a 10,000-article site takes seconds).
+    pub building: bool,
 }
 
 /// A message to every open page.
@@ -79,6 +85,7 @@ impl Live {
             copies: current.copies.clone(),
             base_path: current.base_path.clone(),
             error: error.clone(),
+            building: current.building,
         };
         let message = error.map_or(Message::Reload, Message::Error);
         self.publish(snapshot, message);
@@ -233,6 +240,13 @@ fn inject(mut html: Vec<u8>) -> Vec<u8> {
 }
 
 fn not_found(snapshot: &Snapshot) -> Response<Body> {
+    if snapshot.building {
+        return file_response(
+            "building.html",
+            BUILDING_PAGE.as_bytes().to_vec(),
+            StatusCode::SERVICE_UNAVAILABLE,
+        );
+    }
     match snapshot.files.get("404.html") {
         Some(page) => file_response("404.html", page.to_vec(), StatusCode::NOT_FOUND),
         None => plain(StatusCode::NOT_FOUND, "not found"),
@@ -345,6 +359,34 @@ mod tests {
             base_path: "/sub/".into(),
             ..Snapshot::default()
         })
+    }
+
+    fn body_text(r: Response<Body>) -> String {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let bytes = runtime
+            .block_on(axum::body::to_bytes(r.into_body(), usize::MAX))
+            .unwrap();
+        String::from_utf8(bytes.to_vec()).unwrap()
+    }
+
+    #[test]
+    fn answers_building_until_the_first_build_is_done() {
+        let live = Live::new(Snapshot {
+            base_path: "/sub/".into(),
+            building: true,
+            ..Snapshot::default()
+        });
+        let r = serve_path(&live, &Method::GET, "/sub/2025/01/a/");
+        assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+        let body = body_text(r);
+        assert!(body.contains("Building the site"), "{body}");
+        assert!(body.contains("/__digest/reload.js"), "{body}");
+        // A failed first build keeps the building page (the overlay shows the errors).
+        live.set_error(Some("content/articles/a.md:1:1: bad".into()));
+        let r = serve_path(&live, &Method::GET, "/sub/");
+        assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
     }
 
     #[test]
