@@ -261,11 +261,7 @@ fn taxonomy_terms(
             Err(err) => {
                 // Worded as for `companies` (front_matter::explain), with an example of names
                 // that suits any taxonomy.
-                let message = match err
-                    .message()
-                    .strip_prefix("invalid type: ")
-                    .and_then(|rest| rest.split_once(", expected "))
-                {
+                let message = match front_matter::invalid_type(err.message()) {
                     Some((found, expected)) => {
                         let expected = if expected.starts_with("a list of names") {
                             "a list of names such as [\"first\", \"second\"], or one name"

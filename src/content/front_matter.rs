@@ -123,10 +123,7 @@ fn explain(message: &str, known: &[&str], source: &str, offset: usize) -> String
         }
     };
     let key = key.filter(|k| !k.is_empty());
-    if let Some((found, expected)) = message
-        .strip_prefix("invalid type: ")
-        .and_then(|rest| rest.split_once(", expected "))
-    {
+    if let Some((found, expected)) = invalid_type(message) {
         let in_list = value_before.contains('[');
         let header = header.then(|| line.trim());
         return wrong_type(key, in_list, header, found, expected);
@@ -165,6 +162,13 @@ fn explain(message: &str, known: &[&str], source: &str, offset: usize) -> String
         "invalid front matter: {message}; check the TOML syntax: `key = value`, text in double \
          quotes, lists in square brackets"
     )
+}
+
+/// `(found, expected)` of serde's "invalid type: <found>, expected <expected>".
+pub fn invalid_type(message: &str) -> Option<(&str, &str)> {
+    message
+        .strip_prefix("invalid type: ")
+        .and_then(|rest| rest.split_once(", expected "))
 }
 
 /// "`key` must be <expected>, not <found>; <what to do>" for serde's "invalid type: <found>,
