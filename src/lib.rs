@@ -4,6 +4,8 @@
 //! company profiles and pages, Markdown rendered) -> `site` (ordered, grouped by company and
 //! tag) -> `render` (a plan of pages rendered with Tera) -> `output` (an atomic swap).
 
+#[cfg(feature = "mimalloc")]
+mod allocator;
 pub mod authoring;
 pub mod build;
 pub mod check;
