@@ -116,9 +116,7 @@ impl Renderer<'_> {
             .collect();
         ctx.insert("editions", &links);
         // The same pager as article lists, over editions instead of articles.
-        let indices: Vec<usize> = (0..editions.len()).collect();
-        self.list(ctx, "editions/", &indices, page, EDITIONS_PER_PAGE);
-        ctx.remove("articles");
+        self.paginate(ctx, "editions/", editions.len(), page, EDITIONS_PER_PAGE);
         ctx.insert(
             "period",
             match self.period() {

@@ -12,6 +12,7 @@ use super::context::{term_link, TermLink};
 use super::pages::{put, Renderer};
 use super::timeline_pages::{month_views, MonthView};
 use crate::date::DateView;
+use crate::error::Diagnostic;
 use crate::site::timeline::{by_month, Entry};
 use crate::site::Term;
 
@@ -62,7 +63,12 @@ impl Renderer<'_> {
         })
     }
 
-    pub(super) fn company(&self, ctx: &mut Context, id: usize, page: usize) {
+    pub(super) fn company(
+        &self,
+        ctx: &mut Context,
+        id: usize,
+        page: usize,
+    ) -> Result<(), Diagnostic> {
         let company = &self.site.companies[id];
         let head = self.company_heads[id].get_or_init(|| self.company_head(id));
         if let Some(fields) = head.as_object() {
@@ -76,7 +82,7 @@ impl Renderer<'_> {
             &company.articles,
             page,
             self.config.taxonomies[0].paginate_by,
-        );
+        )
     }
 
     /// What every page of a company shows above its articles.
@@ -98,7 +104,13 @@ impl Renderer<'_> {
     }
 
     /// Page `page` of one term of a taxonomy other than companies.
-    pub(super) fn term(&self, ctx: &mut Context, tax: usize, id: usize, page: usize) {
+    pub(super) fn term(
+        &self,
+        ctx: &mut Context,
+        tax: usize,
+        id: usize,
+        page: usize,
+    ) -> Result<(), Diagnostic> {
         let group = &self.site.taxonomies[tax];
         let term = &group.terms[id];
         let per_page = self
@@ -117,7 +129,7 @@ impl Renderer<'_> {
             &term.articles,
             page,
             per_page,
-        );
+        )
     }
 
     /// A list of terms (as `var` in the context) and its A-Z index (as `letters`).

@@ -146,6 +146,29 @@ fn site_templates_override_the_builtin_theme() {
     );
 }
 
+/// A card is rendered once by `card.html` and reused by every list: a site's own
+/// `card.html` shows in related articles, company pages and term pages alike.
+#[test]
+fn a_site_card_template_is_used_by_every_list() {
+    let site = three_articles().file(
+        "templates/card.html",
+        "<p class=\"my-card\">{{ article.title }} ({{ site.title }})</p>",
+    );
+    site.build_ok();
+    let card = |title: &str| format!("<p class=\"my-card\">{title} (Test Digest)</p>");
+    let related = site.output("2025/01/r1/index.html");
+    assert!(related.contains(&card("DeepSeek-V3")), "{related}");
+    let company = site.output("companies/deepseek/index.html");
+    assert!(company.contains(&card("DeepSeek-R1 rattles the AI industry")));
+    assert!(company.contains(&card("DeepSeek-V3")));
+    let tag = site.output("tags/open-weights/index.html");
+    assert!(tag.contains(&card("DeepSeek-R1 rattles the AI industry")));
+    assert!(
+        !tag.contains("class=\"card\""),
+        "the built-in card is not used"
+    );
+}
+
 #[test]
 fn stale_files_do_not_linger() {
     let site = three_articles();

@@ -124,9 +124,15 @@ fn editions_feed_and_email_copy() {
     let feed = site.output("editions/atom.xml");
     assert_eq!(feed.matches("<entry>").count(), 3, "one entry per edition");
     assert!(feed.contains("<id>https://u.github.io/ai-digest/editions/2025-W04/</id>"));
-    // The whole roundup, escaped, with absolute links.
+    // The whole roundup as HTML (in a CDATA section), with absolute links.
+    let doc = roxmltree::Document::parse(&feed).expect("the feed is XML");
+    let content: String = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("content"))
+        .flat_map(|n| n.children().filter_map(|t| t.text()))
+        .collect();
     assert!(
-        feed.contains("&lt;a href=&quot;https://u.github.io/ai-digest/2025/01/later/&quot;&gt;Later&lt;/a&gt;"),
+        content.contains("<a href=\"https://u.github.io/ai-digest/2025/01/later/\">Later</a>"),
         "{feed}"
     );
     let email = site.output("editions/2025-W01/email.html");

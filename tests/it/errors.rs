@@ -285,6 +285,12 @@ fn template_with_missing_variable_names_template_and_line() {
 }
 
 #[test]
+fn card_template_error_is_located_and_reported_once() {
+    let (_, err) = broken("templates/card.html", b"<p>\n{{ article.titel }}</p>\n");
+    assert_report(&err, &["templates/card.html:2:4: `article.titel` is not defined here; check its spelling against the variables this template receives (README, Templates), or write `article.titel | default(value=\"\")`"]);
+}
+
+#[test]
 fn template_extending_a_missing_one_is_located() {
     let (_, err) = broken(
         "templates/article.html",

@@ -214,8 +214,10 @@ fn hostile_names_are_escaped_everywhere() {
     for file in files(&site.root().join("public")) {
         let name = file.display().to_string();
         let text = std::fs::read_to_string(&file).unwrap();
+        // A feed entry's content is a CDATA section: its end marker is the one `]]>` allowed.
+        let scan = text.replace("]]></content>", "</content>");
         for raw in ["<script>alert", "<img src=x", "]]>", "\"qq7\"", "<!--"] {
-            assert!(!text.contains(raw), "{name} has `{raw}` unescaped");
+            assert!(!scan.contains(raw), "{name} has `{raw}` unescaped");
         }
         match file.extension().and_then(|e| e.to_str()) {
             Some("html") => {

@@ -193,7 +193,7 @@ fn company_feed_is_capped_atom() {
     assert!(feed.contains(
         "<link rel=\"alternate\" type=\"text/html\" href=\"https://e.com/sub/2025/01/a4/\"/>"
     ));
-    assert!(feed.contains("<content type=\"html\">&lt;p&gt;Body.&lt;/p&gt;"));
+    assert!(feed.contains("<content type=\"html\"><![CDATA[<p>Body.</p>"));
     assert_eq!(site.output("atom.xml").matches("<entry>").count(), 3);
 }
 
