@@ -3,6 +3,12 @@
 /// Escapes text for HTML element content and double-quoted attributes.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
+    escape_into(&mut out, text);
+    out
+}
+
+/// [`escape`], appending to `out`.
+pub fn escape_into(out: &mut String, text: &str) {
     // Copy the runs between special characters whole (they are ASCII, so every cut falls
     // on a character boundary): most text has none, and this runs on every page's values.
     let mut start = 0;
@@ -20,7 +26,6 @@ pub fn escape(text: &str) -> String {
         start = i + 1;
     }
     out.push_str(&text[start..]);
-    out
 }
 
 #[cfg(test)]
