@@ -36,6 +36,7 @@ PW_VERSION=1.65.1
 PAGES=(
     ""
     "2025/01/deepseek-r1-rattles-markets/"
+    "2025/01/deepseek-r1-open-reasoning/"  # highlighted Python: code colours
     "timeline/"
     "companies/"
     "companies/deepseek/"
