@@ -5,7 +5,10 @@
 #
 #   bash bench/floor.sh 10000        # ROUNDS=5 by default
 #
-# Prints each round, the medians, and build/floor (the target is at most 1.5).
+# Prints each round with its own build/floor, then the medians and build/floor of the
+# medians (the figure; the target is at most 1.5), and the median of the rounds' ratios: on a
+# VM whose speed drifts by tens of percent within a minute, the ratio of a floor and a build
+# run back to back is the steadier view.
 set -euo pipefail
 
 N=${1:-}
@@ -23,7 +26,7 @@ target/release/examples/gen_corpus "$N" "$TMP/site" >/dev/null
 # Warm-up: fills the page cache and checks the corpus builds.
 target/release/digest build --root "$TMP/site" --output "$TMP/out" >/dev/null
 
-floors=() builds=()
+floors=() builds=() ratios=()
 for r in $(seq 1 "$ROUNDS"); do
     f=$(target/release/examples/floor "$TMP/site" 1 2>/dev/null | sed -n 's/^floor median: \([0-9]*\) ms$/\1/p')
     # A new output folder each round, none removed until the end: see bench/compare.sh
@@ -32,9 +35,10 @@ for r in $(seq 1 "$ROUNDS"); do
     start=$(date +%s%N)
     target/release/digest build --root "$TMP/site" --output "$TMP/out-$r" >/dev/null
     b=$((($(date +%s%N) - start) / 1000000))
-    echo "round $r: floor $f ms, build $b ms"
-    floors+=("$f") builds+=("$b")
+    ratio=$(awk "BEGIN {printf \"%.2f\", $b/$f}")
+    echo "round $r: floor $f ms, build $b ms, build/floor $ratio"
+    floors+=("$f") builds+=("$b") ratios+=("$ratio")
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 mf=$(median "${floors[@]}") mb=$(median "${builds[@]}")
-echo "N=$N median floor ${mf} ms, median build ${mb} ms, build/floor $(awk "BEGIN {printf \"%.2f\", $mb/$mf}")"
+echo "N=$N median floor ${mf} ms, median build ${mb} ms, build/floor $(awk "BEGIN {printf \"%.2f\", $mb/$mf}"), median of the rounds' build/floor $(median "${ratios[@]}")"
