@@ -89,6 +89,9 @@ fn a_title_edit_reaches_lists_but_not_unrelated_pages() {
     assert!(again
         .changed
         .contains(&"companies/c2/index.html".to_string()));
+    // Company pages print the card rendered by card.html: made again, not kept stale.
+    let company = String::from_utf8(again.files["companies/c2/index.html"].to_vec()).unwrap();
+    assert!(company.contains("Renamed story"), "{company}");
     assert!(!again
         .changed
         .contains(&"companies/c0/index.html".to_string()));
