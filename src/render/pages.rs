@@ -28,8 +28,8 @@ pub struct Renderer<'a> {
     /// Each article's card, serialised once and shared by every list that shows it.
     pub(super) cards: Vec<Value>,
     /// Each card as the theme's `card.html` renders it, made on first use: a card shows in
-    /// ~9 lists at 10,000 articles (related articles, each company and term, home), and
-    /// rendering it once instead of in each was a fifth of the render phase's Tera time.
+    /// ~9 lists at 10,000 articles (related articles, each company and term, home), and a
+    /// macro call in each was up to 12-16 % of the render phase's CPU (BENCHMARKS.md).
     card_html: Vec<OnceLock<Result<Value, Diagnostic>>>,
     /// Every article index, newest first: the home page's list.
     all: Vec<usize>,
