@@ -6,7 +6,7 @@
 //!     cargo run --release --example floor -- SITE_DIR [ROUNDS]
 //!
 //! Prints one line per round and the median, in milliseconds. The highlighter's syntax set
-//! is loaded before the first round and not counted (a build pays it once, ~40 ms).
+//! is loaded before the first round and not counted (a build pays it once, ~5 ms).
 
 use std::path::PathBuf;
 use std::time::Instant;
