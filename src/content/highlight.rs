@@ -211,18 +211,14 @@ impl Highlighter {
                     return false;
                 }
                 match op {
-                    ScopeStackOp::Push(scope) => {
-                        let outer = classes.last().copied().flatten();
-                        classes.push(own_class(scope, rules).or(outer));
-                    }
+                    ScopeStackOp::Push(scope) => push_class(&mut classes, scope, rules),
                     ScopeStackOp::Pop(n) => classes.truncate(classes.len().saturating_sub(n)),
                     ScopeStackOp::Noop => {}
                     // Clearing and restoring scopes (rare): classify the stack afresh.
                     _ => {
                         classes.clear();
                         for &scope in stack.as_slice() {
-                            let outer = classes.last().copied().flatten();
-                            classes.push(own_class(scope, rules).or(outer));
+                            push_class(&mut classes, scope, rules);
                         }
                     }
                 }
@@ -238,6 +234,17 @@ fn find_syntax<'s>(syntaxes: &'s SyntaxSet, lang: &str) -> Option<&'s SyntaxRefe
     syntaxes
         .find_syntax_by_token(lang)
         .or_else(|| syntaxes.find_syntax_by_token(&lang.to_ascii_lowercase()))
+}
+
+/// Pushes the class of `scope`, pushed inside the scopes whose classes `classes` holds: its
+/// own, else the one around it.
+fn push_class(
+    classes: &mut Vec<Option<&'static str>>,
+    scope: Scope,
+    rules: &[(Scope, &'static str)],
+) {
+    let outer = classes.last().copied().flatten();
+    classes.push(own_class(scope, rules).or(outer));
 }
 
 /// The class of `scope` itself (the first rule that selects it), if any.
