@@ -5,10 +5,13 @@
 #
 #   bash bench/floor.sh 10000        # ROUNDS=5 by default
 #
-# Prints each round with its own build/floor, then the medians and build/floor of the
-# medians (the figure; the target is at most 1.5), and the median of the rounds' ratios: on a
-# VM whose speed drifts by tens of percent within a minute, the ratio of a floor and a build
-# run back to back is the steadier view.
+# Each round runs the floor, then two builds: a rebuild into the same output folder, as an
+# editor runs `digest build` again and again (it reuses the output it replaced, see
+# src/output/mod.rs), and a first build into a new folder, as in CI. Prints each round with
+# its own build/floor ratios, then the medians and the ratios of the medians (the figures;
+# the target is at most 1.5), and the median of the rounds' ratios: on a VM whose speed
+# drifts by tens of percent within a minute, the ratio of a floor and a build run back to
+# back is the steadier view.
 set -euo pipefail
 
 N=${1:-}
@@ -23,22 +26,34 @@ cargo build --release --quiet --bin digest --example gen_corpus --example floor
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/digest-floor.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 target/release/examples/gen_corpus "$N" "$TMP/site" >/dev/null
-# Warm-up: fills the page cache and checks the corpus builds.
-target/release/digest build --root "$TMP/site" --output "$TMP/out" >/dev/null
+build() { target/release/digest build --root "$TMP/site" --output "$1" >/dev/null; }
+# Warm-up: fills the page cache, checks the corpus builds, and leaves an output folder and
+# its kept previous output, as a site has after two builds.
+build "$TMP/out"
+build "$TMP/out"
 
-floors=() builds=() ratios=()
+ms_since() { echo $((($(date +%s%N) - $1) / 1000000)); }
+ratio() { awk "BEGIN {printf \"%.2f\", $1/$2}"; }
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+floors=() rebuilds=() fresh=() rebuild_ratios=() fresh_ratios=()
 for r in $(seq 1 "$ROUNDS"); do
     f=$(target/release/examples/floor "$TMP/site" 1 2>/dev/null | sed -n 's/^floor median: \([0-9]*\) ms$/\1/p')
-    # A new output folder each round, none removed until the end: see bench/compare.sh
-    # on ext4 and recently freed inodes.
     sync
     start=$(date +%s%N)
-    target/release/digest build --root "$TMP/site" --output "$TMP/out-$r" >/dev/null
-    b=$((($(date +%s%N) - start) / 1000000))
-    ratio=$(awk "BEGIN {printf \"%.2f\", $b/$f}")
-    echo "round $r: floor $f ms, build $b ms, build/floor $ratio"
-    floors+=("$f") builds+=("$b") ratios+=("$ratio")
+    build "$TMP/out"
+    b=$(ms_since "$start")
+    # A new folder each round, none removed until the end: see bench/compare.sh on ext4
+    # and recently freed inodes.
+    sync
+    start=$(date +%s%N)
+    build "$TMP/new-$r"
+    n=$(ms_since "$start")
+    echo "round $r: floor $f ms; rebuild $b ms, $(ratio "$b" "$f") x floor;" \
+        "build into a new folder $n ms, $(ratio "$n" "$f") x floor"
+    floors+=("$f") rebuilds+=("$b") fresh+=("$n")
+    rebuild_ratios+=("$(ratio "$b" "$f")") fresh_ratios+=("$(ratio "$n" "$f")")
 done
-median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-mf=$(median "${floors[@]}") mb=$(median "${builds[@]}")
-echo "N=$N median floor ${mf} ms, median build ${mb} ms, build/floor $(awk "BEGIN {printf \"%.2f\", $mb/$mf}"), median of the rounds' build/floor $(median "${ratios[@]}")"
+mf=$(median "${floors[@]}") mb=$(median "${rebuilds[@]}") mn=$(median "${fresh[@]}")
+echo "N=$N median floor ${mf} ms"
+echo "  rebuild: median ${mb} ms, build/floor $(ratio "$mb" "$mf"), median of the rounds' build/floor $(median "${rebuild_ratios[@]}")"
+echo "  build into a new folder: median ${mn} ms, build/floor $(ratio "$mn" "$mf"), median of the rounds' build/floor $(median "${fresh_ratios[@]}")"

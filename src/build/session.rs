@@ -173,10 +173,11 @@ impl Session {
             )])
         };
         let staging = Staging::new(out).map_err(io)?;
+        let copies = loaded.copies.iter().map(|c| c.path.as_str());
         staging
-            .make_dirs(paths.iter().map(String::as_str))
+            .prepare(paths.iter().map(String::as_str).chain(copies))
             .map_err(io)?;
-        clock.lap("create the staging folders");
+        clock.lap("prepare the staging folder");
         let renderer = Renderer::new(&loaded.config, &site, &loaded.theme);
         renderer.render_into(&jobs, &staging).map_err(BuildError)?;
         drop(renderer);

@@ -178,6 +178,77 @@ fn stale_files_do_not_linger() {
     assert!(!site.exists("2025/01/o3/index.html"));
 }
 
+/// Every folder and file below `dir`, files with their bytes.
+fn tree(dir: &std::path::Path) -> Vec<(String, Option<Vec<u8>>)> {
+    let mut entries: Vec<_> = walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .map(|e| {
+            let e = e.unwrap();
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            let bytes = e
+                .file_type()
+                .is_file()
+                .then(|| std::fs::read(e.path()).unwrap());
+            (rel, bytes)
+        })
+        .collect();
+    entries.sort();
+    entries
+}
+
+#[test]
+fn a_rebuild_into_the_kept_output_equals_a_fresh_build() {
+    let site = three_articles();
+    site.build_ok();
+    site.build_ok();
+    let spare = site.root().join(".public.previous");
+    assert!(
+        spare.join("index.html").exists(),
+        "the replaced output is kept"
+    );
+    // Edits of every kind, and a file put in the output by hand; the next build reuses
+    // the kept tree, a build of the first output.
+    std::fs::write(site.out_path("by-hand.txt"), "mine").unwrap();
+    std::fs::remove_file(site.root().join("content/articles/2025/o3.md")).unwrap();
+    std::fs::remove_file(site.root().join("static/img/logo.svg")).unwrap();
+    let site = site
+        .article(
+            "2025/r1.md",
+            &article(
+                "R1, renamed",
+                "2025-01-27",
+                "companies = [\"DeepSeek\"]",
+                "New body.",
+            ),
+        )
+        .article(
+            "2023/new.md",
+            &article("Older news", "2023-05-01", "tags = [\"x\"]", "Hi."),
+        )
+        .file("static/robots-extra.txt", "extra");
+    site.build_ok();
+    assert!(site.run(&["--output", "fresh"]).status.success());
+    let rebuilt = tree(&site.root().join("public"));
+    assert_eq!(rebuilt, tree(&site.root().join("fresh")));
+    assert!(rebuilt.iter().any(|(p, _)| p == "2023/05/new/index.html"));
+    assert!(!site.exists("2025/01/o3/index.html") && !site.exists("img/logo.svg"));
+    assert!(
+        !site.exists(".gitignore"),
+        "the kept output's marker is not published"
+    );
+    let ignore = std::fs::read_to_string(spare.join(".gitignore")).unwrap();
+    assert!(
+        ignore.ends_with("\n*\n"),
+        "git ignores the kept output: {ignore}"
+    );
+}
+
 #[test]
 fn an_empty_site_still_builds_a_home_page() {
     let site = TestSite::new();

@@ -14,7 +14,7 @@
 #      0 and 1.2 x the last full build's time (loading, rendering, writing); in rounds 2, 5,
 #      8... between 0.8 and 1.1 x (the last writes and the swap); in rounds 3, 6, 9... as
 #      soon as the output folder's inode changes, i.e. right after the swap, while the old
-#      output is being removed;
+#      output is being kept as the spare `.public.previous` (which the next build reuses);
 #   3. the output's manifest must equal the previous build's;
 #      or, if the kill came after the swap, the manifest of the next build (same content);
 #   4. build again to completion: it must succeed, and leave no `.public.staging-*` folder.
@@ -91,7 +91,7 @@ for ((round = 1; round <= KILLS; round++)); do
         exit 1
     fi
     after_kill=$(manifest)
-    left=$(find "$SITE" -maxdepth 1 -name '.public.*' | wc -l)
+    left=$(find "$SITE" -maxdepth 1 -name '.public.staging-*' | wc -l)
     start=$(date +%s.%N)
     if ! build; then
         echo "FAIL round $round: the build after the kill failed; see $TMP" >&2
@@ -100,7 +100,7 @@ for ((round = 1; round <= KILLS; round++)); do
     # The next kill's range follows the builds' speed (other load on the machine varies).
     full=$(python3 -c "import time; print(round(time.time() - $start, 2))")
     next=$(manifest)
-    debris=$(find "$SITE" -maxdepth 1 -name '.public.*' | wc -l)
+    debris=$(find "$SITE" -maxdepth 1 -name '.public.staging-*' | wc -l)
     if ((debris)); then
         echo "FAIL round $round: $debris staging folder(s) left after a good build; see $TMP" >&2
         exit 1

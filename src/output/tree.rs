@@ -1,0 +1,286 @@
+//! Work on a folder tree that a build writes into: pruning a reused tree down to the files
+//! the build will write, writing a file only when its bytes changed, removing a tree.
+//!
+//! Nothing here follows a symbolic link: a reused tree is the previous output, which an
+//! editor may have changed by hand, and writing through a link would write outside it.
+
+use rayon::prelude::*;
+use std::collections::HashSet;
+use std::fs::File;
+use std::io::{ErrorKind, Read, Write};
+use std::path::Path;
+
+/// The files a build will write (paths below the output root, `/`-separated) and every
+/// folder above them.
+pub struct Expected<'p> {
+    files: HashSet<&'p str>,
+    dirs: HashSet<&'p str>,
+}
+
+impl<'p> Expected<'p> {
+    pub fn new(paths: impl IntoIterator<Item = &'p str>) -> Self {
+        let files: HashSet<&str> = paths.into_iter().collect();
+        let mut dirs = HashSet::new();
+        for path in &files {
+            let mut rest = *path;
+            while let Some((dir, _)) = rest.rsplit_once('/') {
+                if !dirs.insert(dir) {
+                    break;
+                }
+                rest = dir;
+            }
+        }
+        Expected { files, dirs }
+    }
+
+    /// The folders that hold files directly: creating them creates the rest.
+    pub fn leaf_dirs(&self) -> Vec<&'p str> {
+        let mut dirs: Vec<&str> = self
+            .files
+            .iter()
+            .filter_map(|p| p.rsplit_once('/').map(|(d, _)| d))
+            .collect();
+        dirs.sort_unstable();
+        dirs.dedup();
+        dirs
+    }
+}
+
+/// Removes from the tree at `dir` everything the build will not write: files and folders
+/// not in `keep`, and anything that is neither a plain file nor a folder (links, sockets).
+/// What is left is only overwritten or kept as it is.
+pub fn prune(dir: &Path, keep: &Expected<'_>) -> std::io::Result<()> {
+    prune_below(dir, "", keep)
+}
+
+fn prune_below(dir: &Path, rel: &str, keep: &Expected<'_>) -> std::io::Result<()> {
+    let entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.par_iter().try_for_each(|entry| {
+        let name = entry.file_name();
+        let path = entry.path();
+        let Some(name) = name.to_str() else {
+            // Every output path is UTF-8: this is nothing the build writes.
+            return remove_any(&path);
+        };
+        let child = if rel.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{rel}/{name}")
+        };
+        let kind = entry.file_type()?;
+        if kind.is_dir() && keep.dirs.contains(child.as_str()) {
+            prune_below(&path, &child, keep)
+        } else if kind.is_file() && keep.files.contains(child.as_str()) {
+            Ok(())
+        } else {
+            remove_any(&path)
+        }
+    })
+}
+
+/// Removes a file, a link (not what it points to) or a whole folder tree.
+pub fn remove_any(path: &Path) -> std::io::Result<()> {
+    if std::fs::symlink_metadata(path)?.is_dir() {
+        remove_tree(path)
+    } else {
+        std::fs::remove_file(path)
+    }
+}
+
+/// Removes a folder tree, its subfolders in parallel (an old output has thousands of files,
+/// and unlinking in different folders does not contend). Links are removed, not followed.
+pub fn remove_tree(dir: &Path) -> std::io::Result<()> {
+    let entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.par_iter().try_for_each(|e| {
+        if e.file_type()?.is_dir() {
+            remove_tree(&e.path())
+        } else {
+            std::fs::remove_file(e.path())
+        }
+    })?;
+    std::fs::remove_dir(dir)
+}
+
+/// Writes `bytes` to `path`, creating or truncating it.
+pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut file = match File::create(path) {
+        Ok(f) => f,
+        // A read-only file left by an editor: replace it.
+        Err(e) if e.kind() == ErrorKind::PermissionDenied && path.is_file() => {
+            std::fs::remove_file(path)?;
+            File::create(path)?
+        }
+        Err(e) => return Err(e),
+    };
+    file.write_all(bytes)
+}
+
+/// Writes `bytes` to `path` unless the file there already holds exactly them: a rebuild
+/// into a reused tree then neither rewrites nor re-dates the pages that did not change.
+pub fn write_if_changed(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if holds(path, bytes) {
+        return Ok(());
+    }
+    write(path, bytes)
+}
+
+/// Whether the plain file at `path` holds exactly `bytes` (false on any error).
+fn holds(path: &Path, bytes: &[u8]) -> bool {
+    let Ok(mut file) = File::open(path) else {
+        return false;
+    };
+    match file.metadata() {
+        Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {}
+        _ => return false,
+    }
+    let mut buf = [0u8; 16 * 1024];
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        let n = rest.len().min(buf.len());
+        if file.read_exact(&mut buf[..n]).is_err() || buf[..n] != rest[..n] {
+            return false;
+        }
+        rest = &rest[n..];
+    }
+    // The file may have grown since its size was read.
+    matches!(file.read(&mut buf[..1]), Ok(0))
+}
+
+/// Copies `source` to `dest` unless `dest` already holds the same bytes.
+pub fn copy_if_changed(source: &Path, dest: &Path) -> std::io::Result<()> {
+    let same_size = match (std::fs::metadata(source), std::fs::symlink_metadata(dest)) {
+        (Ok(s), Ok(d)) => d.is_file() && s.len() == d.len(),
+        _ => false,
+    };
+    if same_size && holds(dest, &std::fs::read(source)?) {
+        return Ok(());
+    }
+    copy(source, dest)
+}
+
+/// Copies `source` to `dest`, replacing a read-only `dest`.
+pub fn copy(source: &Path, dest: &Path) -> std::io::Result<()> {
+    match std::fs::copy(source, dest) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == ErrorKind::PermissionDenied && dest.is_file() => {
+            std::fs::remove_file(dest)?;
+            std::fs::copy(source, dest).map(|_| ())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expected_folders_are_every_ancestor() {
+        let e = Expected::new(["a/b/c/index.html", "a/x.txt", "top.txt"]);
+        let mut dirs: Vec<_> = e.dirs.iter().copied().collect();
+        dirs.sort_unstable();
+        assert_eq!(dirs, ["a", "a/b", "a/b/c"]);
+        assert_eq!(e.leaf_dirs(), ["a", "a/b/c"]);
+    }
+
+    #[test]
+    fn prune_keeps_only_expected_plain_files_and_their_folders() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        for dir in ["keep/sub", "gone/deep", "file-now"] {
+            std::fs::create_dir_all(root.join(dir)).unwrap();
+        }
+        for file in [
+            "keep/sub/index.html",
+            "keep/stale.html",
+            "gone/deep/x",
+            "dir-now",
+        ] {
+            std::fs::write(root.join(file), b"old").unwrap();
+        }
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("precious"), b"mine").unwrap();
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(outside.path(), root.join("keep/link")).unwrap();
+            std::os::unix::fs::symlink(outside.path().join("precious"), root.join("linked.html"))
+                .unwrap();
+        }
+        let keep = Expected::new([
+            "keep/sub/index.html",
+            "keep/link/precious",
+            "linked.html",
+            "file-now",
+            "dir-now/index.html",
+        ]);
+        prune(root, &keep).unwrap();
+        let mut left: Vec<String> = walkdir::WalkDir::new(root)
+            .min_depth(1)
+            .into_iter()
+            .map(|e| {
+                let e = e.unwrap();
+                let rel = e.path().strip_prefix(root).unwrap().to_string_lossy();
+                format!("{rel}{}", if e.file_type().is_dir() { "/" } else { "" })
+            })
+            .collect();
+        left.sort();
+        assert_eq!(left, ["keep/", "keep/sub/", "keep/sub/index.html"]);
+        assert_eq!(
+            std::fs::read(outside.path().join("precious")).unwrap(),
+            b"mine",
+            "nothing behind a link is touched"
+        );
+    }
+
+    #[test]
+    fn writes_only_changed_bytes() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("page.html");
+        std::fs::write(&path, b"same").unwrap();
+        let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000);
+        File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        write_if_changed(&path, b"same").unwrap();
+        let modified = || std::fs::metadata(&path).unwrap().modified().unwrap();
+        assert_eq!(modified(), old, "unchanged bytes are not rewritten");
+        for new in [&b"sane"[..], b"longer text", b"", b"x"] {
+            write_if_changed(&path, new).unwrap();
+            assert_eq!(std::fs::read(&path).unwrap(), new);
+        }
+        assert_ne!(modified(), old);
+    }
+
+    #[test]
+    fn compares_files_longer_than_the_buffer() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("big");
+        let mut bytes = vec![7u8; 40_000];
+        std::fs::write(&path, &bytes).unwrap();
+        assert!(holds(&path, &bytes));
+        bytes[39_999] = 8;
+        assert!(!holds(&path, &bytes));
+        assert!(!holds(&tmp.path().join("missing"), b""));
+        assert!(!holds(tmp.path(), b""), "a folder holds no bytes");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn replaces_read_only_files() {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("locked.html");
+        std::fs::write(&path, b"old").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+        write_if_changed(&path, b"new").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"new");
+        let source = tmp.path().join("source.css");
+        std::fs::write(&source, b"body{}").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+        copy_if_changed(&source, &path).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"body{}");
+    }
+}
