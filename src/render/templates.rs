@@ -299,12 +299,15 @@ impl tera::Filter for Cdata {
 pub fn cdata(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 12);
     out.push_str("<![CDATA[");
-    for (i, part) in text.split("]]>").enumerate() {
-        if i > 0 {
-            out.push_str("]]]]><![CDATA[>");
-        }
-        out.push_str(part);
+    // memchr's vectorised search: feeds wrap whole articles, tens of MB a build, and
+    // `str::split` was 1.3 % of a build's instructions.
+    let mut rest = text;
+    while let Some(at) = memchr::memmem::find(rest.as_bytes(), b"]]>") {
+        out.push_str(&rest[..at]);
+        out.push_str("]]]]><![CDATA[>");
+        rest = &rest[at + 3..];
     }
+    out.push_str(rest);
     out.push_str("]]>");
     out
 }
