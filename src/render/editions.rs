@@ -11,7 +11,7 @@ use tera::Context;
 
 use super::context::{term_link, TermLink};
 use super::feeds::{FeedEntry, FeedView};
-use super::pages::{put, Renderer};
+use super::pages::Renderer;
 use crate::config::Period;
 use crate::date::{month_name, DateView, PostDate};
 use crate::site::Edition;
@@ -128,11 +128,6 @@ impl Renderer<'_> {
 
     /// The context of one edition's page and of its email copy.
     pub(super) fn edition(&self, ctx: &mut Context, index: usize) {
-        let view = self.edition_views[index].get_or_init(|| self.edition_view(index));
-        put(ctx, "edition", view.clone());
-    }
-
-    fn edition_view(&self, index: usize) -> Value {
         let editions = &self.site.editions;
         let edition = &editions[index];
         let intro = edition.intro.map(|n| &self.site.edition_intros[n]);
@@ -159,7 +154,7 @@ impl Renderer<'_> {
                 .map(|i| self.edition_link(&editions[i])),
             older: editions.get(index + 1).map(|e| self.edition_link(e)),
         };
-        serde_json::to_value(view).unwrap_or(Value::Null)
+        ctx.insert("edition", &view);
     }
 
     /// `/editions/atom.xml`: the newest editions, each entry a whole roundup.

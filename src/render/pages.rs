@@ -27,11 +27,10 @@ pub struct Renderer<'a> {
     base: Context,
     /// Each article's card, serialised once and shared by every list that shows it.
     pub(super) cards: Vec<Value>,
-    /// Each card as lists show it: with `html`, the card as the theme's `card.html`
-    /// renders it. Made on first use: a card shows in ~9 lists at 10,000 articles (related
-    /// articles, each company and term, home), and a macro call in each was up to 12-16 %
-    /// of the render phase's CPU (BENCHMARKS.md).
-    listed: Vec<OnceLock<Result<Value, Diagnostic>>>,
+    /// Each card as the theme's `card.html` renders it, made on first use: a card shows in
+    /// ~9 lists at 10,000 articles (related articles, each company and term, home), and a
+    /// macro call in each was up to 12-16 % of the render phase's CPU (BENCHMARKS.md).
+    card_html: Vec<OnceLock<Result<Value, Diagnostic>>>,
     /// Every article index, newest first: the home page's list.
     all: Vec<usize>,
     /// What every page of a company repeats (profile, chart, timeline, related companies),
@@ -39,8 +38,6 @@ pub struct Renderer<'a> {
     pub(super) company_heads: Vec<OnceLock<Value>>,
     /// The same for each term of each other taxonomy (its header and chart).
     pub(super) term_heads: Vec<Vec<OnceLock<Value>>>,
-    /// Each edition as its page and its email show it, made for whichever comes first.
-    pub(super) edition_views: Vec<OnceLock<Value>>,
 }
 
 /// Article `i`'s card, serialised once and shared by every page that shows it.
@@ -104,7 +101,7 @@ impl<'a> Renderer<'a> {
             site,
             theme,
             base,
-            listed: cards.iter().map(|_| OnceLock::new()).collect(),
+            card_html: cards.iter().map(|_| OnceLock::new()).collect(),
             cards,
             all: (0..site.articles.len()).collect(),
             company_heads: site.companies.iter().map(|_| OnceLock::new()).collect(),
@@ -113,7 +110,6 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .map(|g| g.terms.iter().map(|_| OnceLock::new()).collect())
                 .collect(),
-            edition_views: site.editions.iter().map(|_| OnceLock::new()).collect(),
         }
     }
 
@@ -194,25 +190,28 @@ impl<'a> Renderer<'a> {
         &self,
         articles: impl IntoIterator<Item = &'i usize>,
     ) -> Result<Value, Diagnostic> {
-        let cards = articles.into_iter().map(|&i| self.listed_card(i).cloned());
-        Ok(Value::Array(cards.collect::<Result<_, Diagnostic>>()?))
-    }
-
-    /// Card `i` with its `html` (rendered by `card.html`), made on first use.
-    fn listed_card(&self, i: usize) -> Result<&Value, Diagnostic> {
-        let listed = self.listed[i].get_or_init(|| {
-            let mut ctx = self.base_context();
-            put(&mut ctx, "article", self.cards[i].clone());
-            let mut html = self.theme.render("card.html", &ctx)?;
-            // Kept for the whole build: without the 32 KB a page is rendered into.
-            html.shrink_to_fit();
+        let cards = articles.into_iter().map(|&i| {
             let mut card = self.cards[i].clone();
             if let Value::Object(fields) = &mut card {
-                fields.insert("html".to_owned(), Value::String(html));
+                fields.insert("html".to_owned(), self.card_html(i)?.clone());
             }
             Ok(card)
         });
-        listed.as_ref().map_err(Diagnostic::clone)
+        Ok(Value::Array(cards.collect::<Result<_, Diagnostic>>()?))
+    }
+
+    /// Card `i` rendered by `card.html` (a JSON string), on first use.
+    fn card_html(&self, i: usize) -> Result<&Value, Diagnostic> {
+        let html = self.card_html[i].get_or_init(|| {
+            let mut ctx = self.base_context();
+            put(&mut ctx, "article", self.cards[i].clone());
+            // Kept for the whole build: without the 32 KB a page is rendered into.
+            self.theme.render("card.html", &ctx).map(|mut html| {
+                html.shrink_to_fit();
+                Value::String(html)
+            })
+        });
+        html.as_ref().map_err(Diagnostic::clone)
     }
 
     /// The context every page starts from: `site` and the other globals.
