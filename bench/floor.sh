@@ -37,6 +37,9 @@ ratio() { awk "BEGIN {printf \"%.2f\", $1/$2}"; }
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 floors=() rebuilds=() fresh=() rebuild_ratios=() fresh_ratios=()
 for r in $(seq 1 "$ROUNDS"); do
+    # Every timed run starts with no dirty pages: the last build's writes are flushed (by
+    # kernel threads, on the same two cores) before the floor, not during it.
+    sync
     f=$(target/release/examples/floor "$TMP/site" 1 2>/dev/null | sed -n 's/^floor median: \([0-9]*\) ms$/\1/p')
     sync
     start=$(date +%s%N)
