@@ -228,11 +228,12 @@ fn build(options: digest::BuildOptions) -> anyhow::Result<ExitCode> {
     drop(progress);
     let report = result?;
     println!(
-        "built {} article{} into {} files in {} ms -> {}/",
-        report.article_count,
-        if report.article_count == 1 { "" } else { "s" },
-        report.file_count,
-        report.elapsed.as_millis(),
+        "{} -> {}/",
+        digest::build::built_line(
+            report.article_count,
+            report.file_count,
+            report.elapsed.as_millis()
+        ),
         report.output_dir.display()
     );
     Ok(ExitCode::SUCCESS)

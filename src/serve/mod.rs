@@ -63,10 +63,12 @@ pub fn serve(options: ServeOptions) -> anyhow::Result<()> {
     match session.rebuild(&Changes::everything()) {
         Ok(built) => {
             println!(
-                "built {} articles into {} files in {} ms",
-                built.article_count,
-                built.files.len(),
-                started.elapsed().as_millis()
+                "{}",
+                crate::build::built_line(
+                    built.article_count,
+                    built.files.len(),
+                    started.elapsed().as_millis()
+                )
             );
             live.publish(snapshot(&built), Message::Reload);
             drop(built);
