@@ -118,21 +118,42 @@ pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// Writes `bytes` to `path` unless the file there already holds exactly them: a rebuild
 /// into a reused tree then neither rewrites nor re-dates the pages that did not change.
 pub fn write_if_changed(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    if holds(path, bytes) {
-        return Ok(());
+    match compare(path, bytes) {
+        Found::Same => Ok(()),
+        Found::Different(file) => overwrite(file, bytes).or_else(|_| write(path, bytes)),
+        Found::Nothing => write(path, bytes),
     }
-    write(path, bytes)
 }
 
-/// Whether the plain file at `path` holds exactly `bytes` (false on any error).
-fn holds(path: &Path, bytes: &[u8]) -> bool {
-    let Ok(mut file) = File::open(path) else {
-        return false;
+/// What [`compare`] found at a path.
+enum Found {
+    /// A plain file holding exactly the bytes.
+    Same,
+    /// A plain file holding something else, opened for reading and writing.
+    Different(File),
+    /// No plain file that could be opened for both.
+    Nothing,
+}
+
+/// Compares the plain file at `path` with `bytes`.
+fn compare(path: &Path, bytes: &[u8]) -> Found {
+    let Ok(mut file) = File::options().read(true).write(true).open(path) else {
+        return Found::Nothing;
     };
     match file.metadata() {
-        Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {}
-        _ => return false,
+        Ok(m) if m.is_file() => {
+            if m.len() == bytes.len() as u64 && reads_as(&mut file, bytes) {
+                Found::Same
+            } else {
+                Found::Different(file)
+            }
+        }
+        _ => Found::Nothing,
     }
+}
+
+/// Whether reading `file` from where it stands gives exactly `bytes`, then its end.
+fn reads_as(file: &mut File, bytes: &[u8]) -> bool {
     let mut buf = [0u8; 16 * 1024];
     let mut rest = bytes;
     while !rest.is_empty() {
@@ -144,6 +165,28 @@ fn holds(path: &Path, bytes: &[u8]) -> bool {
     }
     // The file may have grown since its size was read.
     matches!(file.read(&mut buf[..1]), Ok(0))
+}
+
+/// Writes `bytes` over `file` from its start, in the blocks it already has, and cuts what
+/// is left of the old content. Cheaper than truncating first: ext4 frees and reallocates
+/// no blocks, and does not start writing a file out on close because it was truncated to
+/// nothing (`auto_da_alloc`).
+fn overwrite(mut file: File, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::{Seek, SeekFrom};
+    file.seek(SeekFrom::Start(0))?;
+    file.write_all(bytes)?;
+    file.set_len(bytes.len() as u64)
+}
+
+/// Whether the plain file at `path` holds exactly `bytes` (false on any error).
+fn holds(path: &Path, bytes: &[u8]) -> bool {
+    let Ok(mut file) = File::open(path) else {
+        return false;
+    };
+    match file.metadata() {
+        Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => reads_as(&mut file, bytes),
+        _ => false,
+    }
 }
 
 /// Copies `source` to `dest` unless `dest` already holds the same bytes.
