@@ -1,5 +1,6 @@
-//! Runs the browser tests of `digest serve` and of the search page (tests/e2e, node's test
-//! runner driving Debian's Chromium through playwright-core) against the binary this test run built.
+//! Runs the browser tests of `digest serve` (live reload, and the page shown before the
+//! first good build) and of the search page (tests/e2e, node's test runner driving Debian's
+//! Chromium through playwright-core) against the binary this test run built.
 //!
 //! Needs `chromium` (`apt-get install chromium`) and `node`/`npm`; `.ci/run` installs them.
 
@@ -36,7 +37,7 @@ fn serve_live_reload_in_a_real_browser() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert!(
-        report.contains("# fail 0") && report.contains("# pass 9"),
+        report.contains("# fail 0") && report.contains("# pass 11"),
         "{report}"
     );
 }
