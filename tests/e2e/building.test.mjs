@@ -3,50 +3,24 @@
 // over it when that build failed; fixing the content turns it into the site by itself.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { chromium } from "playwright-core";
+import { join } from "node:path";
+import { write, serve, openBrowser, stop } from "./support.mjs";
 
-const BIN = resolve(process.env.DIGEST_BIN || "../../target/debug/digest");
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 const site = mkdtempSync(join(tmpdir(), "digest-e2e-building-"));
 const article = join(site, "content/articles/first.md");
 let server, base, browser, page;
-
-function write(path, text) {
-  mkdirSync(join(path, ".."), { recursive: true });
-  writeFileSync(path, text);
-}
 
 before(async () => {
   write(join(site, "config.toml"), 'title = "Building Digest"\nbase_url = "https://example.github.io/"\n');
   // The first build fails: no good build, so no site to serve yet.
   write(article, '+++\ntitle = "First story"\ndate = "soon"\n+++\nBody.\n');
-  server = spawn(BIN, ["serve", "--root", site, "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
-  base = await new Promise((ok, fail) => {
-    let out = "";
-    server.stdout.on("data", (d) => {
-      out += d;
-      const m = out.match(/serving .* at (http:\/\/\S+)/);
-      if (m) ok(m[1]);
-    });
-    server.stderr.on("data", () => {});
-    server.on("exit", (code) => fail(new Error(`digest serve exited with ${code}: ${out}`)));
-  });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
-  page = await browser.newPage();
+  ({ server, base } = await serve(site, { quiet: true }));
+  ({ browser, page } = await openBrowser());
 });
 
-after(async () => {
-  await browser?.close();
-  server?.kill();
-  rmSync(site, { recursive: true, force: true });
-});
+after(() => stop({ browser, server, site }));
 
 test("before a good build, every page is the building page with the errors over it", async () => {
   for (const path of ["", "2025/01/first/", "no/such/page/"]) {

@@ -3,21 +3,13 @@
 // narrows the results, and the results link to the articles under the sub-path.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { chromium } from "playwright-core";
+import { join } from "node:path";
+import { write, serve, openBrowser, stop } from "./support.mjs";
 
-const BIN = resolve(process.env.DIGEST_BIN || "../../target/debug/digest");
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 const site = mkdtempSync(join(tmpdir(), "digest-search-"));
 let server, base, browser, page;
-
-function write(path, text) {
-  mkdirSync(join(path, ".."), { recursive: true });
-  writeFileSync(path, text);
-}
 
 function article(file, title, date, company, summary) {
   write(
@@ -31,29 +23,11 @@ before(async () => {
   article("r1.md", "DeepSeek ships R1", "2025-01-20", "DeepSeek", "An open-weight reasoning model under the MIT license.");
   article("o3.md", "OpenAI ships o3-mini", "2025-01-31", "OpenAI", "A cheaper reasoning model for free ChatGPT users.");
   article("gpu.md", "Nvidia sell-off", "2025-01-27", "Nvidia", "Chip stocks fall on efficiency fears.");
-  server = spawn(BIN, ["serve", "--root", site, "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
-  base = await new Promise((ok, fail) => {
-    let out = "";
-    server.stdout.on("data", (d) => {
-      out += d;
-      const m = out.match(/at (http:\/\/\S+)/);
-      if (m) ok(m[1]);
-    });
-    server.stderr.on("data", (d) => process.stderr.write(d));
-    server.on("exit", (code) => fail(new Error(`digest serve exited with ${code}: ${out}`)));
-  });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
-  page = await browser.newPage();
+  ({ server, base } = await serve(site));
+  ({ browser, page } = await openBrowser());
 });
 
-after(async () => {
-  await browser?.close();
-  server?.kill();
-  rmSync(site, { recursive: true, force: true });
-});
+after(() => stop({ browser, server, site }));
 
 async function results() {
   return page.locator("#results li a").allTextContents();

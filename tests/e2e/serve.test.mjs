@@ -3,23 +3,15 @@
 // stylesheet change is swapped in place, and the server refuses unsafe paths and methods.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import net from "node:net";
-import { chromium } from "playwright-core";
+import { write, serve, openBrowser, stop } from "./support.mjs";
 
-const BIN = resolve(process.env.DIGEST_BIN || "../../target/debug/digest");
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 const site = mkdtempSync(join(tmpdir(), "digest-e2e-"));
 const article = join(site, "content/articles/launch.md");
 let server, base, browser, page;
-
-function write(path, text) {
-  mkdirSync(join(path, ".."), { recursive: true });
-  writeFileSync(path, text);
-}
 
 function articleText(body) {
   return `+++\ntitle = "Model launch"\ndate = 2025-01-31\ncompanies = ["OpenAI"]\n+++\n${body}\n`;
@@ -29,29 +21,11 @@ before(async () => {
   write(join(site, "config.toml"), 'title = "E2E Digest"\nbase_url = "https://example.github.io/sub/"\n');
   write(article, articleText("The first version of the text."));
   write(join(site, "templates/style.css"), "body { color: rgb(10, 20, 30); }\n");
-  server = spawn(BIN, ["serve", "--root", site, "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
-  base = await new Promise((ok, fail) => {
-    let out = "";
-    server.stdout.on("data", (d) => {
-      out += d;
-      const m = out.match(/at (http:\/\/\S+)/);
-      if (m) ok(m[1]);
-    });
-    server.stderr.on("data", (d) => process.stderr.write(d));
-    server.on("exit", (code) => fail(new Error(`digest serve exited with ${code}: ${out}`)));
-  });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
-  page = await browser.newPage();
+  ({ server, base } = await serve(site));
+  ({ browser, page } = await openBrowser());
 });
 
-after(async () => {
-  await browser?.close();
-  server?.kill();
-  rmSync(site, { recursive: true, force: true });
-});
+after(() => stop({ browser, server, site }));
 
 test("serves under the base path", async () => {
   assert.match(base, /\/sub\/$/);
