@@ -25,8 +25,10 @@ enum Command {
     /// Build the site into its output folder (public/ unless config.toml says otherwise).
     ///
     /// The new output is written beside the old and swapped in only when the whole build
-    /// succeeded: a failed build leaves the previous output untouched. Every problem is
-    /// listed as path:line:column: message, and the exit code is 1.
+    /// succeeded: a failed build leaves the previous output untouched. The output it
+    /// replaces is kept beside it (.public.previous for public/; hidden, ignored by git) and
+    /// reused by the next build, which rewrites only the files that changed. Every problem
+    /// is listed as path:line:column: message, and the exit code is 1.
     Build {
         /// The site's folder, holding config.toml, content/, templates/ and static/.
         #[arg(short, long, default_value = ".")]
