@@ -32,13 +32,13 @@ pub struct BuildReport {
     pub elapsed: Duration,
 }
 
-/// Loads the config with the command line's overrides applied.
 /// What a finished build reports: `built 16 articles into 73 files in 41 ms`.
 pub fn built_line(articles: usize, files: usize, millis: u128) -> String {
     let s = if articles == 1 { "" } else { "s" };
     format!("built {articles} article{s} into {files} files in {millis} ms")
 }
 
+/// Loads the config with the command line's overrides applied.
 pub fn load_config(options: &BuildOptions) -> Result<Config, BuildError> {
     let fail = |d: Diagnostic| BuildError(vec![d]);
     let config = Config::load(&options.root).map_err(fail)?;

@@ -3,9 +3,9 @@
 //!
 //! On Linux the swap is one atomic `renameat2(RENAME_EXCHANGE)`; elsewhere two renames.
 //! The output it replaces is kept beside it as `.NAME.previous` (NAME being the output
-//! folder's name) and becomes the next build's staging folder: a rebuild then creates no
-//! folders and rewrites only the files whose bytes changed, instead of creating and
-//! deleting every file of the site (a third of a 10,000-article rebuild, BENCHMARKS.md).
+//! folder's name) and becomes the next build's staging folder: a rebuild then creates only
+//! new folders and rewrites only the files whose bytes changed, instead of creating and
+//! deleting every file of the site (BENCHMARKS.md, issue 6, fourth session).
 //! Debris of a killed build (staging or retired folders) is reused or removed by the next.
 
 use rayon::prelude::*;

@@ -142,7 +142,7 @@ fn compare(path: &Path, bytes: &[u8]) -> Found {
     };
     match file.metadata() {
         Ok(m) if m.is_file() => {
-            if m.len() == bytes.len() as u64 && reads_as(&mut file, bytes) {
+            if reads_as(&mut file, m.len(), bytes) {
                 Found::Same
             } else {
                 Found::Different(file)
@@ -152,8 +152,11 @@ fn compare(path: &Path, bytes: &[u8]) -> Found {
     }
 }
 
-/// Whether reading `file` from where it stands gives exactly `bytes`, then its end.
-fn reads_as(file: &mut File, bytes: &[u8]) -> bool {
+/// Whether `file`, `len` bytes long, reads as exactly `bytes` from its start to its end.
+fn reads_as(file: &mut File, len: u64, bytes: &[u8]) -> bool {
+    if len != bytes.len() as u64 {
+        return false;
+    }
     let mut buf = [0u8; 16 * 1024];
     let mut rest = bytes;
     while !rest.is_empty() {
@@ -183,10 +186,8 @@ fn holds(path: &Path, bytes: &[u8]) -> bool {
     let Ok(mut file) = File::open(path) else {
         return false;
     };
-    match file.metadata() {
-        Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => reads_as(&mut file, bytes),
-        _ => false,
-    }
+    file.metadata()
+        .is_ok_and(|m| m.is_file() && reads_as(&mut file, m.len(), bytes))
 }
 
 /// Copies `source` to `dest` unless `dest` already holds the same bytes.
