@@ -42,6 +42,8 @@ GEN=$REPO/target/release/examples/gen_corpus
 
 # --- corpus ------------------------------------------------------------------------------
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/digest-bench.XXXXXX")
+source "$REPO/bench/lib.sh"
+warn_about_fs "$TMP"
 trap 'rm -rf "$TMP"' EXIT
 SITE=$TMP/digest-site
 HSITE=$TMP/hugo-site

@@ -24,6 +24,8 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$REPO"
 cargo build --release --quiet --bin digest --example gen_corpus --example floor
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/digest-floor.XXXXXX")
+source "$REPO/bench/lib.sh"
+warn_about_fs "$TMP"
 trap 'rm -rf "$TMP"' EXIT
 target/release/examples/gen_corpus "$N" "$TMP/site" >/dev/null
 build() { target/release/digest build --root "$TMP/site" --output "$1" >/dev/null; }

@@ -17,6 +17,8 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$REPO"
 cargo build --release --quiet --bin digest
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/digest-sample.XXXXXX")
+source "$REPO/bench/lib.sh"
+warn_about_fs "$TMP"
 trap 'rm -rf "$TMP"' EXIT
 target/release/digest build --output "$TMP/warmup" >/dev/null
 times=()

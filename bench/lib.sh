@@ -1,0 +1,19 @@
+# Shared by the bench scripts: `source bench/lib.sh`, then `warn_about_fs DIR`.
+
+# Warns on stderr when DIR is on an ext4 file system without a journal. There, ext4's inode
+# allocator skips every inode freed in the last one to six minutes and reads the inode
+# table for each (`recently_deleted`, only checked when there is no journal), so a build
+# run within minutes of removing a large output (another benchmark's, say) creates its
+# files several times slower, and its figures mean little. BENCHMARKS.md, "Issue 6
+# figures", fifth session.
+warn_about_fs() {
+    local source fstype dev
+    source=$(findmnt -n -o SOURCE -T "$1" 2>/dev/null) || return 0
+    fstype=$(findmnt -n -o FSTYPE -T "$1" 2>/dev/null) || return 0
+    dev=${source##*/}
+    if [[ $fstype == ext4 && -d /proc/fs/ext4/$dev ]] && ! compgen -G "/proc/fs/jbd2/$dev-*" >/dev/null; then
+        echo "note: $1 is on ext4 without a journal ($source): creating files there is slow for" \
+            "minutes after many were removed (a previous benchmark's output); wait, or set" \
+            "TMPDIR to a journaled file system" >&2
+    fi
+}
