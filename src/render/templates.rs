@@ -450,6 +450,21 @@ fn locate(path: &Path, text: &str, error: &tera::Error) -> Diagnostic {
 mod tests {
     use super::{absolute_links, cdata};
 
+    /// The vendored Tera borrows path segments instead of unescaping each one
+    /// (vendor/README.md); segments that do hold `~1` or `~0` (a subscript with `/` or `~`)
+    /// must still be unescaped, and text and values still printed as they are.
+    #[test]
+    fn patched_tera_looks_up_plain_and_escaped_paths_alike() {
+        let mut ctx = tera::Context::new();
+        let a = serde_json::json!({"x/y": "slash", "x~y": "tilde", "x~1y": "raw", "b": {"c": "plain"}, "n": 7});
+        ctx.insert("a", &a);
+        let template =
+            r#"{{ a["x/y"] }} {{ a["x~y"] }} {{ a.b.c }} {{ a["b"]["c"] }} {{ a.n }} <&>"#;
+        let out = tera::Tera::one_off(template, &ctx, true).unwrap();
+        assert_eq!(out, "slash tilde plain plain 7 <&>");
+        assert!(tera::Tera::one_off("{{ a.missing }}", &ctx, true).is_err());
+    }
+
     #[test]
     fn cdata_keeps_any_text_including_its_own_end_marker() {
         for text in ["", "<p class=\"x\">a &amp; b</p>", "a]]>b", "]]>]]>", "x]]"] {
