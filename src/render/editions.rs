@@ -11,7 +11,7 @@ use tera::Context;
 
 use super::context::{term_link, TermLink};
 use super::feeds::{FeedEntry, FeedView};
-use super::pages::Renderer;
+use super::pages::{put, Renderer};
 use crate::config::Period;
 use crate::date::{month_name, DateView, PostDate};
 use crate::site::Edition;
@@ -62,6 +62,9 @@ struct Group<'a> {
     company: Option<TermLink>,
     /// Absolute URL of the company page, for the email copy.
     permalink: Option<String>,
+    /// The cards, already JSON: cloned into the view by [`Renderer::edition`] rather than
+    /// serialised again field by field.
+    #[serde(skip)]
     articles: Vec<&'a Value>,
     events: Vec<EventItem>,
 }
@@ -154,7 +157,16 @@ impl Renderer<'_> {
                 .map(|i| self.edition_link(&editions[i])),
             older: editions.get(index + 1).map(|e| self.edition_link(e)),
         };
-        ctx.insert("edition", &view);
+        let mut value = serde_json::to_value(&view).unwrap_or(Value::Null);
+        if let Some(Value::Array(groups)) = value.get_mut("groups") {
+            for (group, of) in groups.iter_mut().zip(&view.groups) {
+                if let Value::Object(fields) = group {
+                    let cards = of.articles.iter().map(|&card| card.clone()).collect();
+                    fields.insert("articles".to_owned(), Value::Array(cards));
+                }
+            }
+        }
+        put(ctx, "edition", value);
     }
 
     /// `/editions/atom.xml`: the newest editions, each entry a whole roundup.
