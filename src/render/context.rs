@@ -177,10 +177,16 @@ pub fn article_card<'a>(config: &Config, site: &'a Site, index: usize) -> Articl
     }
 }
 
-/// Everything an article page shows as `article`: a copy of its card (already
-/// serialised for the lists) with the [`ArticleBody`] fields added, so the card's fields
-/// are not built and serialised a second time.
-pub fn article_view(config: &Config, site: &Site, index: usize, card: &Value) -> Value {
+/// Everything an article page shows as `article`: its `card` (already serialised for the
+/// lists) with the [`ArticleBody`] fields added, so the card's fields are not built and
+/// serialised a second time. Returns the view and the names of the fields added (taken off
+/// again before the card goes back to the lists, see `render::loans`).
+pub fn article_view(
+    config: &Config,
+    site: &Site,
+    index: usize,
+    card: Value,
+) -> (Value, Vec<String>) {
     let a = &site.articles[index];
     let body = ArticleBody {
         json_ld: news_article_json_ld(config, site, index),
@@ -204,13 +210,17 @@ pub fn article_view(config: &Config, site: &Site, index: usize, card: &Value) ->
             })
             .collect(),
     };
-    let mut view = card.clone();
+    let mut view = card;
+    let mut added = Vec::new();
     if let (Value::Object(fields), Ok(Value::Object(extra))) =
         (&mut view, serde_json::to_value(body))
     {
-        fields.extend(extra);
+        for (key, value) in extra {
+            added.push(key.clone());
+            fields.insert(key, value);
+        }
     }
-    view
+    (view, added)
 }
 
 /// schema.org `NewsArticle` for article `index`'s page, escaped so that no value (a title

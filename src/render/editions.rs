@@ -11,7 +11,8 @@ use tera::Context;
 
 use super::context::{term_link, TermLink};
 use super::feeds::{FeedEntry, FeedView};
-use super::pages::{put, Renderer};
+use super::loans::put;
+use super::pages::Renderer;
 use crate::config::Period;
 use crate::date::{month_name, DateView, PostDate};
 use crate::site::Edition;
@@ -50,22 +51,22 @@ struct EditionView<'a> {
     intro: Option<&'a str>,
     event_count: usize,
     /// Articles and events grouped by (first-named) company, busiest first.
-    groups: Vec<Group<'a>>,
+    groups: Vec<Group>,
     newer: Option<EditionLink>,
     older: Option<EditionLink>,
 }
 
 /// A company's share of an edition (or, with no company, "Also this week").
 #[derive(Serialize)]
-struct Group<'a> {
+struct Group {
     name: String,
     company: Option<TermLink>,
     /// Absolute URL of the company page, for the email copy.
     permalink: Option<String>,
-    /// The cards, already JSON: cloned into the view by [`Renderer::edition`] rather than
-    /// serialised again field by field.
+    /// The articles (indices): their cards, already JSON, are copied into the view by
+    /// [`Renderer::edition`] rather than serialised again field by field.
     #[serde(skip)]
-    articles: Vec<&'a Value>,
+    articles: Vec<usize>,
     events: Vec<EventItem>,
 }
 
@@ -161,7 +162,7 @@ impl Renderer<'_> {
         if let Some(Value::Array(groups)) = value.get_mut("groups") {
             for (group, of) in groups.iter_mut().zip(&view.groups) {
                 if let Value::Object(fields) = group {
-                    let cards = of.articles.iter().map(|&card| card.clone()).collect();
+                    let cards = of.articles.iter().map(|&i| self.card_copy(i)).collect();
                     fields.insert("articles".to_owned(), Value::Array(cards));
                 }
             }
@@ -194,7 +195,7 @@ impl Renderer<'_> {
             .collect();
         let contents: Vec<String> = shown.iter().map(|&i| self.edition_content(i)).collect();
         let entries: Vec<FeedEntry> = heads
-            .iter()
+            .into_iter()
             .zip(&contents)
             .zip(&shown)
             .map(|((head, content), &i)| FeedEntry {
@@ -244,7 +245,7 @@ impl Renderer<'_> {
             .unwrap_or_default()
     }
 
-    fn groups(&self, edition: &Edition) -> Vec<Group<'_>> {
+    fn groups(&self, edition: &Edition) -> Vec<Group> {
         let site = self.site;
         // Company index (or None) -> group position.
         let mut at: HashMap<Option<usize>, usize> = HashMap::new();
@@ -288,7 +289,7 @@ impl Renderer<'_> {
                     company: term.map(|t| term_link(self.config, "companies", t)),
                     permalink: term
                         .map(|t| self.config.permalink(&format!("companies/{}/", t.slug))),
-                    articles: articles.iter().map(|&a| &self.cards[a]).collect(),
+                    articles,
                     events: events
                         .iter()
                         .map(|&(a, e)| {

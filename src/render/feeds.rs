@@ -25,7 +25,7 @@ pub(super) struct FeedView<'a> {
 pub(super) struct FeedEntry<'a> {
     /// What the entry is about, shaped like an article card (title, permalink, date,
     /// companies, summary_text).
-    pub article: &'a Value,
+    pub article: Value,
     /// The entry's HTML (escaped by the template into Atom's `type="html"`).
     pub content: &'a str,
     pub updated: String,
@@ -65,7 +65,7 @@ impl Renderer<'_> {
             .map(|&i| {
                 let a = &site.articles[i];
                 FeedEntry {
-                    article: &self.cards[i],
+                    article: self.card_copy(i),
                     content: &a.body_html,
                     updated: a.updated.unwrap_or(a.date).rfc3339(),
                 }

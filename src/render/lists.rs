@@ -9,7 +9,8 @@ use tera::Context;
 
 use super::chart::{activity_chart, Activity, ChartSize};
 use super::context::{term_link, TermLink};
-use super::pages::{put, Renderer};
+use super::loans::{PageContext, ShelfId};
+use super::pages::Renderer;
 use super::timeline_pages::{month_views, MonthView};
 use crate::date::DateView;
 use crate::error::Diagnostic;
@@ -65,17 +66,12 @@ impl Renderer<'_> {
 
     pub(super) fn company(
         &self,
-        ctx: &mut Context,
+        ctx: &mut PageContext,
         id: usize,
         page: usize,
     ) -> Result<(), Diagnostic> {
         let company = &self.site.companies[id];
-        let head = self.company_heads[id].get_or_init(|| self.company_head(id));
-        if let Some(fields) = head.as_object() {
-            for (key, value) in fields {
-                put(ctx, key, value.clone());
-            }
-        }
+        self.lend_fields(ctx, ShelfId::CompanyHeads, id);
         self.list(
             ctx,
             &format!("companies/{}/", company.slug),
@@ -86,7 +82,7 @@ impl Renderer<'_> {
     }
 
     /// What every page of a company shows above its articles.
-    fn company_head(&self, id: usize) -> Value {
+    pub(super) fn company_head(&self, id: usize) -> Value {
         let company = &self.site.companies[id];
         let profile = company.profile.map(|p| &self.site.profiles[p]);
         serde_json::json!({
@@ -106,7 +102,7 @@ impl Renderer<'_> {
     /// Page `page` of one term of a taxonomy other than companies.
     pub(super) fn term(
         &self,
-        ctx: &mut Context,
+        ctx: &mut PageContext,
         tax: usize,
         id: usize,
         page: usize,
@@ -118,11 +114,7 @@ impl Renderer<'_> {
             .taxonomy(&group.name)
             .map_or(self.config.paginate_by, |t| t.paginate_by);
         ctx.insert("taxonomy", &self.taxonomy_view(&group.name));
-        let head = self.term_heads[tax][id].get_or_init(|| {
-            serde_json::to_value(self.term_summary(&group.name, term, ChartSize::Full))
-                .unwrap_or(Value::Null)
-        });
-        put(ctx, "term", head.clone());
+        self.lend(ctx, "term", ShelfId::TermHeads(tax), id);
         self.list(
             ctx,
             &format!("{}/{}/", group.name, term.slug),
@@ -130,6 +122,14 @@ impl Renderer<'_> {
             page,
             per_page,
         )
+    }
+
+    /// What every page of term `id` of taxonomy `tax` shows above its articles: the term
+    /// with its counts and activity chart.
+    pub(super) fn term_head(&self, tax: usize, id: usize) -> Value {
+        let group = &self.site.taxonomies[tax];
+        serde_json::to_value(self.term_summary(&group.name, &group.terms[id], ChartSize::Full))
+            .unwrap_or(Value::Null)
     }
 
     /// A list of terms (as `var` in the context) and its A-Z index (as `letters`).

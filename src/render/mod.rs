@@ -7,6 +7,7 @@ pub mod editions;
 pub mod feeds;
 pub mod fingerprint;
 pub mod lists;
+pub mod loans;
 pub mod pages;
 pub mod plan;
 pub mod site_files;

@@ -11,6 +11,7 @@ use std::sync::OnceLock;
 use tera::Context;
 
 use super::context::{article_card, article_view, site_view};
+use super::loans::{put, Loan, PageContext, Shelf, ShelfId};
 use super::plan::{page_count, pager_path, PageJob, PageKind};
 use super::templates::Theme;
 use crate::config::Config;
@@ -25,8 +26,8 @@ pub struct Renderer<'a> {
     pub(super) theme: &'a Theme,
     /// `site` and other globals, cloned into each page's context.
     base: Context,
-    /// Each article's card, serialised once and shared by every list that shows it.
-    pub(super) cards: Vec<Value>,
+    /// Each article's card, serialised once and lent to every page that shows it.
+    cards: Shelf,
     /// Each card as the theme's `card.html` renders it, made on first use: a card shows in
     /// ~9 lists at 10,000 articles (related articles, each company and term, home), and a
     /// macro call in each was up to 12-16 % of the render phase's CPU (BENCHMARKS.md).
@@ -34,26 +35,15 @@ pub struct Renderer<'a> {
     /// Every article index, newest first: the home page's list.
     all: Vec<usize>,
     /// What every page of a company repeats (profile, chart, timeline, related companies),
-    /// made on first use so a company's 500 pages do not remake it 500 times.
-    pub(super) company_heads: Vec<OnceLock<Value>>,
+    /// made on first use and lent, so a company's 500 pages do not remake it 500 times.
+    company_heads: Shelf,
     /// The same for each term of each other taxonomy (its header and chart).
-    pub(super) term_heads: Vec<Vec<OnceLock<Value>>>,
+    term_heads: Vec<Shelf>,
 }
 
 /// Article `i`'s card, serialised once and shared by every page that shows it.
 pub fn card(config: &Config, site: &Site, i: usize) -> Value {
     serde_json::to_value(article_card(config, site, i)).unwrap_or(Value::Null)
-}
-
-/// Puts an already serialised `value` in `ctx` as `key`: a plain clone of the JSON, where
-/// `Context::insert` would serialise it again field by field (a third of an article
-/// page's context time went there).
-pub(super) fn put(ctx: &mut Context, key: &str, value: Value) {
-    let mut one = serde_json::Map::new();
-    one.insert(key.to_owned(), value);
-    if let Ok(more) = Context::from_value(Value::Object(one)) {
-        ctx.extend(more);
-    }
 }
 
 /// Where a list page stands among its siblings, as `paginator` in templates.
@@ -102,20 +92,25 @@ impl<'a> Renderer<'a> {
             theme,
             base,
             card_html: cards.iter().map(|_| OnceLock::new()).collect(),
-            cards,
+            cards: Shelf::new(cards),
             all: (0..site.articles.len()).collect(),
-            company_heads: site.companies.iter().map(|_| OnceLock::new()).collect(),
+            company_heads: Shelf::empty(site.companies.len()),
             term_heads: site
                 .taxonomies
                 .iter()
-                .map(|g| g.terms.iter().map(|_| OnceLock::new()).collect())
+                .map(|g| Shelf::empty(g.terms.len()))
                 .collect(),
         }
     }
 
     /// Gives the cards back, for the next [`Renderer::with_cards`].
     pub fn into_cards(self) -> Vec<Value> {
+        let (config, site) = (self.config, self.site);
         self.cards
+            .into_values()
+            .enumerate()
+            .map(|(i, c)| c.unwrap_or_else(|| card(config, site, i)))
+            .collect()
     }
 
     /// Renders every job and hands each page to `sink` as soon as it is done, so a build
@@ -155,61 +150,136 @@ impl<'a> Renderer<'a> {
 
     /// Renders one job into its output file.
     pub fn render(&self, job: &PageJob) -> Result<OutputFile, Diagnostic> {
-        let mut ctx = self.base_context();
+        let mut ctx = PageContext::new(self.base_context());
         ctx.insert("page_path", &job.path);
         ctx.insert("current_url", &self.config.url(&job.path));
         ctx.insert("canonical", &self.config.permalink(&job.path));
-        match &job.kind {
-            PageKind::Home { page } => self.home(&mut ctx, *page)?,
-            PageKind::Article(i) => self.article(&mut ctx, *i)?,
-            PageKind::Page(i) => self.page(&mut ctx, *i),
-            PageKind::Companies => self.companies(&mut ctx),
-            PageKind::Company { id, page } => self.company(&mut ctx, *id, *page)?,
-            PageKind::Taxonomy(tax) => self.taxonomy_index(&mut ctx, *tax),
-            PageKind::Term { tax, id, page } => self.term(&mut ctx, *tax, *id, *page)?,
-            PageKind::Editions { page } => self.editions_index(&mut ctx, *page),
-            PageKind::Edition(i) | PageKind::EditionEmail(i) => self.edition(&mut ctx, *i),
-            PageKind::Timeline => self.timeline(&mut ctx),
-            PageKind::TimelineYear(year) => self.timeline_year(&mut ctx, *year),
-            PageKind::Feed(feed) => self.feed(&mut ctx, *feed, &job.path),
-            PageKind::Search | PageKind::NotFound | PageKind::Asset(_) => {}
-        }
-        let text = self.theme.render(job.kind.template(), &ctx)?;
-        Ok(OutputFile::new(job.file(), text.into_bytes()))
+        let filled = match &job.kind {
+            PageKind::Home { page } => self.home(&mut ctx, *page),
+            PageKind::Article(i) => self.article(&mut ctx, *i),
+            PageKind::Company { id, page } => self.company(&mut ctx, *id, *page),
+            PageKind::Term { tax, id, page } => self.term(&mut ctx, *tax, *id, *page),
+            kind => {
+                self.fill(&mut ctx, kind, &job.path);
+                Ok(())
+            }
+        };
+        let text = filled.and_then(|()| self.theme.render(job.kind.template(), &ctx));
+        self.give_back(ctx);
+        Ok(OutputFile::new(job.file(), text?.into_bytes()))
     }
 
-    fn home(&self, ctx: &mut Context, page: usize) -> Result<(), Diagnostic> {
+    /// Fills the context of a page that shows no lent values.
+    fn fill(&self, ctx: &mut Context, kind: &PageKind, path: &str) {
+        match kind {
+            PageKind::Page(i) => self.page(ctx, *i),
+            PageKind::Companies => self.companies(ctx),
+            PageKind::Taxonomy(tax) => self.taxonomy_index(ctx, *tax),
+            PageKind::Editions { page } => self.editions_index(ctx, *page),
+            PageKind::Edition(i) | PageKind::EditionEmail(i) => self.edition(ctx, *i),
+            PageKind::Timeline => self.timeline(ctx),
+            PageKind::TimelineYear(year) => self.timeline_year(ctx, *year),
+            PageKind::Feed(feed) => self.feed(ctx, *feed, path),
+            PageKind::Home { .. }
+            | PageKind::Article(_)
+            | PageKind::Company { .. }
+            | PageKind::Term { .. }
+            | PageKind::Search
+            | PageKind::NotFound
+            | PageKind::Asset(_) => {}
+        }
+    }
+
+    fn home(&self, ctx: &mut PageContext, page: usize) -> Result<(), Diagnostic> {
         self.list(ctx, "", &self.all, page, self.config.paginate_by)?;
         let latest = self.site.editions.first().map(|e| self.edition_link(e));
         ctx.insert("latest_edition", &latest);
         Ok(())
     }
 
-    /// The cards of `articles` (indices), as a JSON array, each with its `html`.
-    pub(super) fn card_list<'i>(
+    /// Lends the cards of `ids` to the page as an array at `key`, each with its `html`.
+    fn lend_cards(
         &self,
-        articles: impl IntoIterator<Item = &'i usize>,
-    ) -> Result<Value, Diagnostic> {
-        let cards = articles.into_iter().map(|&i| {
-            let mut card = self.cards[i].clone();
+        ctx: &mut PageContext,
+        key: &'static str,
+        ids: Vec<usize>,
+    ) -> Result<(), Diagnostic> {
+        let html: Vec<Value> = ids
+            .iter()
+            .map(|&i| self.card_html(i).cloned())
+            .collect::<Result<_, _>>()?;
+        let cards = ids.iter().zip(html).map(|(&i, html)| {
+            let mut card = self.cards.take(i, || self.make(ShelfId::Cards, i));
             if let Value::Object(fields) = &mut card {
-                fields.insert("html".to_owned(), self.card_html(i)?.clone());
+                fields.insert("html".to_owned(), html);
             }
-            Ok(card)
+            card
         });
-        Ok(Value::Array(cards.collect::<Result<_, Diagnostic>>()?))
+        let cards = Value::Array(cards.collect());
+        ctx.lend(
+            Loan::Cards {
+                key,
+                ids,
+                added: &["html"],
+            },
+            cards,
+        );
+        Ok(())
+    }
+
+    /// Lends value `i` of `shelf` to the page, at `key`.
+    pub(super) fn lend(&self, ctx: &mut PageContext, key: &'static str, shelf: ShelfId, i: usize) {
+        let value = self.shelf(shelf).take(i, || self.make(shelf, i));
+        ctx.lend(Loan::Whole { key, shelf, i }, value);
+    }
+
+    /// Lends value `i` of `shelf`, an object, to the page as one variable per field.
+    pub(super) fn lend_fields(&self, ctx: &mut PageContext, shelf: ShelfId, i: usize) {
+        let value = self.shelf(shelf).take(i, || self.make(shelf, i));
+        ctx.lend(Loan::Spread { shelf, i }, value);
+    }
+
+    /// A copy of card `i`, for a view that serialises it (feeds, editions).
+    pub(super) fn card_copy(&self, i: usize) -> Value {
+        self.cards.copy(i, || self.make(ShelfId::Cards, i))
+    }
+
+    /// Puts what a rendered page was lent back on the shelves.
+    fn give_back(&self, ctx: PageContext) {
+        for (shelf, i, value) in ctx.into_returns() {
+            self.shelf(shelf).give_back(i, value);
+        }
+    }
+
+    fn shelf(&self, id: ShelfId) -> &Shelf {
+        match id {
+            ShelfId::Cards => &self.cards,
+            ShelfId::CompanyHeads => &self.company_heads,
+            ShelfId::TermHeads(tax) => &self.term_heads[tax],
+        }
+    }
+
+    /// Value `i` of shelf `id`, made anew: on first use, or while it is lent to another page.
+    fn make(&self, id: ShelfId, i: usize) -> Value {
+        match id {
+            ShelfId::Cards => card(self.config, self.site, i),
+            ShelfId::CompanyHeads => self.company_head(i),
+            ShelfId::TermHeads(tax) => self.term_head(tax, i),
+        }
     }
 
     /// Card `i` rendered by `card.html` (a JSON string), on first use.
     fn card_html(&self, i: usize) -> Result<&Value, Diagnostic> {
         let html = self.card_html[i].get_or_init(|| {
-            let mut ctx = self.base_context();
-            put(&mut ctx, "article", self.cards[i].clone());
+            let mut ctx = PageContext::new(self.base_context());
+            self.lend(&mut ctx, "article", ShelfId::Cards, i);
             // Kept for the whole build: without the 32 KB a page is rendered into.
-            self.theme.render("card.html", &ctx).map(|mut html| {
+            let html = self.theme.render("card.html", &ctx).map(|mut html| {
                 html.shrink_to_fit();
                 Value::String(html)
-            })
+            });
+            self.give_back(ctx);
+            html
         });
         html.as_ref().map_err(Diagnostic::clone)
     }
@@ -219,15 +289,29 @@ impl<'a> Renderer<'a> {
         self.base.clone()
     }
 
-    fn article(&self, ctx: &mut Context, i: usize) -> Result<(), Diagnostic> {
-        let view = article_view(self.config, self.site, i, &self.cards[i]);
-        put(ctx, "article", view);
+    fn article(&self, ctx: &mut PageContext, i: usize) -> Result<(), Diagnostic> {
+        let card = self.cards.take(i, || self.make(ShelfId::Cards, i));
+        let (view, added) = article_view(self.config, self.site, i, card);
+        ctx.lend(
+            Loan::Extended {
+                key: "article",
+                i,
+                added,
+            },
+            view,
+        );
         // Newest first: the newer article is before this one, the older after.
-        let card = |j: usize| self.cards.get(j).cloned().unwrap_or(Value::Null);
-        put(ctx, "newer", i.checked_sub(1).map_or(Value::Null, card));
-        put(ctx, "older", card(i + 1));
-        put(ctx, "related", self.card_list(&self.site.related[i])?);
-        Ok(())
+        let count = self.site.articles.len();
+        for (key, j) in [
+            ("newer", i.checked_sub(1)),
+            ("older", Some(i + 1).filter(|&j| j < count)),
+        ] {
+            match j {
+                Some(j) => self.lend(ctx, key, ShelfId::Cards, j),
+                None => put(ctx, key, Value::Null),
+            }
+        }
+        self.lend_cards(ctx, "related", self.site.related[i].clone())
     }
 
     fn page(&self, ctx: &mut Context, i: usize) {
@@ -247,14 +331,14 @@ impl<'a> Renderer<'a> {
     /// paginator in the context.
     pub(super) fn list(
         &self,
-        ctx: &mut Context,
+        ctx: &mut PageContext,
         base: &str,
         items: &[usize],
         page: usize,
         per: usize,
     ) -> Result<(), Diagnostic> {
-        let shown = items.iter().skip((page - 1) * per).take(per);
-        put(ctx, "articles", self.card_list(shown)?);
+        let shown = items.iter().skip((page - 1) * per).take(per).copied();
+        self.lend_cards(ctx, "articles", shown.collect())?;
         self.paginate(ctx, base, items.len(), page, per);
         Ok(())
     }
