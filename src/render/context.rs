@@ -228,36 +228,98 @@ pub fn article_view(
 fn news_article_json_ld(config: &Config, site: &Site, index: usize) -> String {
     let a = &site.articles[index];
     let permalink = config.permalink(&a.path_in_site());
-    let publisher =
-        serde_json::json!({"@type": "Organization", "name": config.title, "url": config.base_url});
-    let author = if config.author.is_empty() {
-        publisher.clone()
-    } else {
-        serde_json::json!({"@type": "Organization", "name": config.author})
+    let publisher = Organization {
+        kind: "Organization",
+        name: &config.title,
+        url: Some(&config.base_url),
     };
-    let value = serde_json::json!({
-        "@context": "https://schema.org",
-        "@type": "NewsArticle",
-        "headline": a.title,
-        "description": a.summary_text,
-        "datePublished": DateView::from(&a.date).rfc3339,
-        "dateModified": DateView::from(a.updated.as_ref().unwrap_or(&a.date)).rfc3339,
-        "url": permalink,
-        "mainEntityOfPage": permalink,
-        "inLanguage": config.language,
-        "author": author,
-        "publisher": publisher,
-        "about": site.article_companies[index].iter().map(|&c| serde_json::json!({"@type": "Organization", "name": site.companies[c].name})).collect::<Vec<_>>(),
-        "keywords": site.taxonomies.iter().flat_map(|g| g.article_terms[index].iter().map(|&t| g.terms[t].name.as_str())).collect::<Vec<_>>(),
-    });
-    script_safe_json(&value.to_string())
+    let author = if config.author.is_empty() {
+        publisher
+    } else {
+        Organization {
+            kind: "Organization",
+            name: &config.author,
+            url: None,
+        }
+    };
+    let ld = NewsArticleLd {
+        context: "https://schema.org",
+        kind: "NewsArticle",
+        about: site.article_companies[index]
+            .iter()
+            .map(|&c| Organization {
+                kind: "Organization",
+                name: &site.companies[c].name,
+                url: None,
+            })
+            .collect(),
+        author,
+        date_modified: a.updated.as_ref().unwrap_or(&a.date).rfc3339(),
+        date_published: a.date.rfc3339(),
+        description: &a.summary_text,
+        headline: &a.title,
+        in_language: &config.language,
+        keywords: site
+            .taxonomies
+            .iter()
+            .flat_map(|g| {
+                g.article_terms[index]
+                    .iter()
+                    .map(|&t| g.terms[t].name.as_str())
+            })
+            .collect(),
+        main_entity_of_page: &permalink,
+        publisher,
+        url: &permalink,
+    };
+    script_safe_json(&serde_json::to_string(&ld).unwrap_or_default())
+}
+
+/// A `NewsArticle`'s JSON-LD, its fields in the order they have always been written in.
+#[derive(Serialize)]
+struct NewsArticleLd<'a> {
+    #[serde(rename = "@context")]
+    context: &'a str,
+    #[serde(rename = "@type")]
+    kind: &'a str,
+    about: Vec<Organization<'a>>,
+    author: Organization<'a>,
+    #[serde(rename = "dateModified")]
+    date_modified: String,
+    #[serde(rename = "datePublished")]
+    date_published: String,
+    description: &'a str,
+    headline: &'a str,
+    #[serde(rename = "inLanguage")]
+    in_language: &'a str,
+    keywords: Vec<&'a str>,
+    #[serde(rename = "mainEntityOfPage")]
+    main_entity_of_page: &'a str,
+    publisher: Organization<'a>,
+    url: &'a str,
+}
+
+#[derive(Serialize, Clone, Copy)]
+struct Organization<'a> {
+    #[serde(rename = "@type")]
+    kind: &'a str,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
 }
 
 /// JSON with `<`, `>` and `&` as Unicode escapes: still the same JSON, but inert in HTML.
 pub fn script_safe_json(json: &str) -> String {
-    json.replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
+    let mut safe = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => safe.push_str("\\u003c"),
+            '>' => safe.push_str("\\u003e"),
+            '&' => safe.push_str("\\u0026"),
+            c => safe.push(c),
+        }
+    }
+    safe
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use tera::Context;
 
 use super::context::{term_link, TermLink};
 use super::feeds::{FeedEntry, FeedView};
-use super::loans::put;
+use super::loans::{Loan, PageContext};
 use super::pages::Renderer;
 use crate::config::Period;
 use crate::date::{month_name, DateView, PostDate};
@@ -63,7 +63,7 @@ struct Group {
     company: Option<TermLink>,
     /// Absolute URL of the company page, for the email copy.
     permalink: Option<String>,
-    /// The articles (indices): their cards, already JSON, are copied into the view by
+    /// The articles (indices): their cards, already JSON, are lent to the view by
     /// [`Renderer::edition`] rather than serialised again field by field.
     #[serde(skip)]
     articles: Vec<usize>,
@@ -131,7 +131,7 @@ impl Renderer<'_> {
     }
 
     /// The context of one edition's page and of its email copy.
-    pub(super) fn edition(&self, ctx: &mut Context, index: usize) {
+    pub(super) fn edition(&self, ctx: &mut PageContext, index: usize) {
         let editions = &self.site.editions;
         let edition = &editions[index];
         let intro = edition.intro.map(|n| &self.site.edition_intros[n]);
@@ -159,15 +159,22 @@ impl Renderer<'_> {
             older: editions.get(index + 1).map(|e| self.edition_link(e)),
         };
         let mut value = serde_json::to_value(&view).unwrap_or(Value::Null);
+        let ids: Vec<Vec<usize>> = view.groups.into_iter().map(|g| g.articles).collect();
         if let Some(Value::Array(groups)) = value.get_mut("groups") {
-            for (group, of) in groups.iter_mut().zip(&view.groups) {
+            for (group, ids) in groups.iter_mut().zip(&ids) {
                 if let Value::Object(fields) = group {
-                    let cards = of.articles.iter().map(|&i| self.card_copy(i)).collect();
+                    let cards = ids.iter().map(|&i| self.take_card(i)).collect();
                     fields.insert("articles".to_owned(), Value::Array(cards));
                 }
             }
         }
-        put(ctx, "edition", value);
+        ctx.lend(
+            Loan::Grouped {
+                key: "edition",
+                ids,
+            },
+            value,
+        );
     }
 
     /// `/editions/atom.xml`: the newest editions, each entry a whole roundup.
@@ -238,11 +245,11 @@ impl Renderer<'_> {
 
     /// The roundup alone, as HTML (the editions feed's entry content).
     pub(super) fn edition_content(&self, index: usize) -> String {
-        let mut ctx = self.base_context();
+        let mut ctx = PageContext::new(self.base_context());
         self.edition(&mut ctx, index);
-        self.theme
-            .render("edition-content.html", &ctx)
-            .unwrap_or_default()
+        let html = self.theme.render("edition-content.html", &ctx);
+        self.give_back(ctx);
+        html.unwrap_or_default()
     }
 
     fn groups(&self, edition: &Edition) -> Vec<Group> {

@@ -94,6 +94,12 @@ pub enum Loan {
         ids: Vec<usize>,
         added: &'static [&'static str],
     },
+    /// Cards in groups, inside the object at `key`: group `g` is element `g` of its array
+    /// `groups`, and its cards are the array `articles` in it, cards `ids[g]`.
+    Grouped {
+        key: &'static str,
+        ids: Vec<Vec<usize>>,
+    },
     /// Card `i` at `key` with fields `added` for this page.
     Extended {
         key: &'static str,
@@ -122,9 +128,10 @@ impl PageContext {
     pub fn lend(&mut self, loan: Loan, value: Value) {
         let mut spread = Vec::new();
         match &loan {
-            Loan::Whole { key, .. } | Loan::Cards { key, .. } | Loan::Extended { key, .. } => {
-                put(&mut self.context, key, value)
-            }
+            Loan::Whole { key, .. }
+            | Loan::Cards { key, .. }
+            | Loan::Grouped { key, .. }
+            | Loan::Extended { key, .. } => put(&mut self.context, key, value),
             Loan::Spread { .. } => {
                 if let Value::Object(fields) = value {
                     for (key, value) in fields {
@@ -159,6 +166,20 @@ impl PageContext {
                         for (i, mut card) in ids.into_iter().zip(cards) {
                             strip(&mut card, added);
                             back.push((ShelfId::Cards, i, card));
+                        }
+                    }
+                }
+                Loan::Grouped { key, ids } => {
+                    let mut value = self.context.remove(key).unwrap_or(Value::Null);
+                    let groups = match value.get_mut("groups") {
+                        Some(Value::Array(groups)) => std::mem::take(groups),
+                        _ => Vec::new(),
+                    };
+                    for (mut group, ids) in groups.into_iter().zip(ids) {
+                        if let Some(Value::Array(cards)) = group.get_mut("articles") {
+                            for (i, card) in ids.into_iter().zip(std::mem::take(cards)) {
+                                back.push((ShelfId::Cards, i, card));
+                            }
                         }
                     }
                 }
@@ -270,6 +291,42 @@ mod tests {
                     7,
                     json!({"company": {"name": "X"}, "profile": null})
                 ),
+            ]
+        );
+    }
+
+    #[test]
+    fn grouped_cards_come_back_from_inside_their_groups() {
+        let mut page = PageContext::new(Context::new());
+        let edition = json!({
+            "title": "Week 5",
+            "groups": [
+                {"name": "A", "articles": [{"t": 3}, {"t": 1}]},
+                {"name": "B", "articles": [{"t": 8}]},
+            ],
+        });
+        page.lend(
+            Loan::Grouped {
+                key: "edition",
+                ids: vec![vec![3, 1], vec![8]],
+            },
+            edition,
+        );
+        assert_eq!(
+            page.get("edition").unwrap()["groups"][1]["articles"][0]["t"],
+            8
+        );
+        let back: Vec<_> = page
+            .into_returns()
+            .into_iter()
+            .map(|(_, i, v)| (i, v))
+            .collect();
+        assert_eq!(
+            back,
+            vec![
+                (3, json!({"t": 3})),
+                (1, json!({"t": 1})),
+                (8, json!({"t": 8}))
             ]
         );
     }

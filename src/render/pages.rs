@@ -159,6 +159,10 @@ impl<'a> Renderer<'a> {
             PageKind::Article(i) => self.article(&mut ctx, *i),
             PageKind::Company { id, page } => self.company(&mut ctx, *id, *page),
             PageKind::Term { tax, id, page } => self.term(&mut ctx, *tax, *id, *page),
+            PageKind::Edition(i) | PageKind::EditionEmail(i) => {
+                self.edition(&mut ctx, *i);
+                Ok(())
+            }
             kind => {
                 self.fill(&mut ctx, kind, &job.path);
                 Ok(())
@@ -176,7 +180,6 @@ impl<'a> Renderer<'a> {
             PageKind::Companies => self.companies(ctx),
             PageKind::Taxonomy(tax) => self.taxonomy_index(ctx, *tax),
             PageKind::Editions { page } => self.editions_index(ctx, *page),
-            PageKind::Edition(i) | PageKind::EditionEmail(i) => self.edition(ctx, *i),
             PageKind::Timeline => self.timeline(ctx),
             PageKind::TimelineYear(year) => self.timeline_year(ctx, *year),
             PageKind::Feed(feed) => self.feed(ctx, *feed, path),
@@ -184,6 +187,8 @@ impl<'a> Renderer<'a> {
             | PageKind::Article(_)
             | PageKind::Company { .. }
             | PageKind::Term { .. }
+            | PageKind::Edition(_)
+            | PageKind::EditionEmail(_)
             | PageKind::Search
             | PageKind::NotFound
             | PageKind::Asset(_) => {}
@@ -209,7 +214,7 @@ impl<'a> Renderer<'a> {
             .map(|&i| self.card_html(i).cloned())
             .collect::<Result<_, _>>()?;
         let cards = ids.iter().zip(html).map(|(&i, html)| {
-            let mut card = self.cards.take(i, || self.make(ShelfId::Cards, i));
+            let mut card = self.take_card(i);
             if let Value::Object(fields) = &mut card {
                 fields.insert("html".to_owned(), html);
             }
@@ -239,13 +244,18 @@ impl<'a> Renderer<'a> {
         ctx.lend(Loan::Spread { shelf, i }, value);
     }
 
-    /// A copy of card `i`, for a view that serialises it (feeds, editions).
+    /// Card `i`, taken off its shelf: the caller lends it to a page.
+    pub(super) fn take_card(&self, i: usize) -> Value {
+        self.cards.take(i, || self.make(ShelfId::Cards, i))
+    }
+
+    /// A copy of card `i`, for a view that serialises it (feeds).
     pub(super) fn card_copy(&self, i: usize) -> Value {
         self.cards.copy(i, || self.make(ShelfId::Cards, i))
     }
 
     /// Puts what a rendered page was lent back on the shelves.
-    fn give_back(&self, ctx: PageContext) {
+    pub(super) fn give_back(&self, ctx: PageContext) {
         for (shelf, i, value) in ctx.into_returns() {
             self.shelf(shelf).give_back(i, value);
         }
@@ -290,7 +300,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn article(&self, ctx: &mut PageContext, i: usize) -> Result<(), Diagnostic> {
-        let card = self.cards.take(i, || self.make(ShelfId::Cards, i));
+        let card = self.take_card(i);
         let (view, added) = article_view(self.config, self.site, i, card);
         ctx.lend(
             Loan::Extended {
