@@ -34,6 +34,14 @@ impl Shelf {
         }
     }
 
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+
     fn slot(&self, i: usize) -> std::sync::MutexGuard<'_, Option<Value>> {
         // A value is only moved in and out under the lock, so a poisoned slot is still whole.
         self.slots[i].lock().unwrap_or_else(PoisonError::into_inner)
@@ -75,6 +83,8 @@ pub enum ShelfId {
     CompanyHeads,
     /// The term headers of the taxonomy at this index of `Site::taxonomies`.
     TermHeads(usize),
+    /// `site`, one copy per rendering thread (by rayon's thread index).
+    Sites,
 }
 
 /// Something a page's context holds on loan, and where it sits there.

@@ -24,8 +24,10 @@ pub struct Renderer<'a> {
     pub(super) config: &'a Config,
     pub(super) site: &'a Site,
     pub(super) theme: &'a Theme,
-    /// `site` and other globals, cloned into each page's context.
+    /// `site` and other globals, cloned into the contexts of cards and edition feed entries.
     base: Context,
+    /// A copy of `site` for each rendering thread, lent to the page it renders.
+    sites: Shelf,
     /// Each article's card, serialised once and lent to every page that shows it.
     cards: Shelf,
     /// Each card as the theme's `card.html` renders it, made on first use: a card shows in
@@ -87,6 +89,7 @@ impl<'a> Renderer<'a> {
         let mut base = Context::new();
         base.insert("site", &site_view(config, site));
         Renderer {
+            sites: Shelf::empty(rayon::current_num_threads() + 1),
             config,
             site,
             theme,
@@ -150,7 +153,11 @@ impl<'a> Renderer<'a> {
 
     /// Renders one job into its output file.
     pub fn render(&self, job: &PageJob) -> Result<OutputFile, Diagnostic> {
-        let mut ctx = PageContext::new(self.base_context());
+        let mut ctx = PageContext::new(Context::new());
+        // Off the pool's threads (a test, say), the last copy.
+        let last = self.sites.len() - 1;
+        let thread = rayon::current_thread_index().map_or(last, |t| t.min(last));
+        self.lend(&mut ctx, "site", ShelfId::Sites, thread);
         ctx.insert("page_path", &job.path);
         ctx.insert("current_url", &self.config.url(&job.path));
         ctx.insert("canonical", &self.config.permalink(&job.path));
@@ -168,9 +175,9 @@ impl<'a> Renderer<'a> {
                 Ok(())
             }
         };
-        let text = filled.and_then(|()| self.theme.render(job.kind.template(), &ctx));
+        let bytes = filled.and_then(|()| self.theme.render_bytes(job.kind.template(), &ctx));
         self.give_back(ctx);
-        Ok(OutputFile::new(job.file(), text?.into_bytes()))
+        Ok(OutputFile::new(job.file(), bytes?))
     }
 
     /// Fills the context of a page that shows no lent values.
@@ -266,6 +273,7 @@ impl<'a> Renderer<'a> {
             ShelfId::Cards => &self.cards,
             ShelfId::CompanyHeads => &self.company_heads,
             ShelfId::TermHeads(tax) => &self.term_heads[tax],
+            ShelfId::Sites => &self.sites,
         }
     }
 
@@ -275,6 +283,7 @@ impl<'a> Renderer<'a> {
             ShelfId::Cards => card(self.config, self.site, i),
             ShelfId::CompanyHeads => self.company_head(i),
             ShelfId::TermHeads(tax) => self.term_head(tax, i),
+            ShelfId::Sites => self.base.get("site").cloned().unwrap_or(Value::Null),
         }
     }
 

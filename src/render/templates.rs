@@ -125,13 +125,18 @@ impl Theme {
 
     /// Renders `name`, mapping Tera's error to the template file and the line it names.
     pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, Diagnostic> {
+        let bytes = self.render_bytes(name, context)?;
+        String::from_utf8(bytes)
+            .map_err(|e| Diagnostic::file(Path::new(name), format!("not UTF-8 once rendered: {e}")))
+    }
+
+    /// Renders `name` as bytes, for a file: Tera writes only `str`s, so they are UTF-8
+    /// already and not checked again (16,000 pages, ~300 MB, at 10,000 articles).
+    pub fn render_bytes(&self, name: &str, context: &tera::Context) -> Result<Vec<u8>, Diagnostic> {
         // Into a buffer sized for a typical page, so it is not regrown (and copied) a few
         // times as it fills.
         let mut page = Vec::with_capacity(32 * 1024);
-        let rendered = self
-            .tera
-            .render_to(name, context, &mut page)
-            .and_then(|()| String::from_utf8(page).map_err(|e| tera::Error::msg(e.to_string())));
+        let rendered = self.tera.render_to(name, context, &mut page).map(|()| page);
         rendered.map_err(|e| {
             let message = chain(&e);
             // Tera names the template that failed last (an included or parent one, perhaps).
