@@ -272,7 +272,7 @@ fn news_article_json_ld(config: &Config, site: &Site, index: usize) -> String {
         publisher,
         url: &permalink,
     };
-    script_safe_json(&serde_json::to_string(&ld).unwrap_or_default())
+    script_safe_json(serde_json::to_string(&ld).unwrap_or_default())
 }
 
 /// A `NewsArticle`'s JSON-LD, its fields in the order they have always been written in.
@@ -309,16 +309,25 @@ struct Organization<'a> {
 }
 
 /// JSON with `<`, `>` and `&` as Unicode escapes: still the same JSON, but inert in HTML.
-pub fn script_safe_json(json: &str) -> String {
-    let mut safe = String::with_capacity(json.len());
-    for c in json.chars() {
-        match c {
-            '<' => safe.push_str("\\u003c"),
-            '>' => safe.push_str("\\u003e"),
-            '&' => safe.push_str("\\u0026"),
-            c => safe.push(c),
-        }
+pub fn script_safe_json(json: String) -> String {
+    if !json.bytes().any(|b| matches!(b, b'<' | b'>' | b'&')) {
+        return json;
     }
+    let mut safe = String::with_capacity(json.len() + 16);
+    let mut start = 0;
+    // The three are ASCII, so every cut falls on a character boundary.
+    for (i, byte) in json.bytes().enumerate() {
+        let escaped = match byte {
+            b'<' => "\\u003c",
+            b'>' => "\\u003e",
+            b'&' => "\\u0026",
+            _ => continue,
+        };
+        safe.push_str(&json[start..i]);
+        safe.push_str(escaped);
+        start = i + 1;
+    }
+    safe.push_str(&json[start..]);
     safe
 }
 
@@ -327,7 +336,7 @@ mod tests {
     #[test]
     fn script_safe_json_cannot_close_the_script() {
         let json = serde_json::json!({"t": "</script><b>&"}).to_string();
-        let safe = super::script_safe_json(&json);
+        let safe = super::script_safe_json(json);
         assert!(!safe.contains('<') && !safe.contains('>') && !safe.contains('&'));
         let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
         assert_eq!(back["t"], "</script><b>&");

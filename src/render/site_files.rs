@@ -152,7 +152,7 @@ pub fn search_index(site: &Site) -> OutputFile {
             .collect(),
     };
     // Escaped like inline JSON, so the file is inert even if served or embedded as HTML.
-    let json = script_safe_json(&serde_json::to_string(&index).unwrap_or_else(|_| "{}".into()));
+    let json = script_safe_json(serde_json::to_string(&index).unwrap_or_else(|_| "{}".into()));
     OutputFile::new("search.json", json.into_bytes())
 }
 
