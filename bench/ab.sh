@@ -8,7 +8,7 @@
 # A and B default to target/release/digest (build it first); A_ENV and B_ENV are
 # `NAME=value` words passed to `env`. Prints, per build, the wall time and the
 # `DIGEST_TIMINGS` milliseconds of "prepare the staging folder" and "render and write
-# pages". No output is removed until the end (see bench/lib.sh).
+# pages". Each output is removed once timed, unless that is unsafe (see bench/lib.sh).
 set -euo pipefail
 
 N=${1:-}
@@ -40,6 +40,9 @@ for r in $(seq 1 "$ROUNDS"); do
             >/dev/null 2>"$TMP/$side-$r.log"
         ms=$((($(date +%s%N) - start) / 1000000))
         phases=$(awk '/prepare the staging|render and write/ {printf "%s ", $1}' "$TMP/$side-$r.log")
+        if deleting_is_safe "$TMP"; then
+            rm -rf "${TMP:?}/$side-$r"
+        fi
         echo "$side round $r: $ms ms; prepare, render+write (ms): $phases"
     done
 done

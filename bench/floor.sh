@@ -47,12 +47,15 @@ for r in $(seq 1 "$ROUNDS"); do
     start=$(date +%s%N)
     build "$TMP/out"
     b=$(ms_since "$start")
-    # A new folder each round, none removed until the end: see bench/compare.sh on ext4
-    # and recently freed inodes.
+    # A new folder each round, removed after it is timed where that is safe (on ext4
+    # without a journal, kept to the end: see bench/lib.sh).
     sync
     start=$(date +%s%N)
     build "$TMP/new-$r"
     n=$(ms_since "$start")
+    if deleting_is_safe "$TMP"; then
+        rm -rf "$TMP/new-$r"
+    fi
     echo "round $r: floor $f ms; rebuild $b ms, $(ratio "$b" "$f") x floor;" \
         "build into a new folder $n ms, $(ratio "$n" "$f") x floor"
     floors+=("$f") rebuilds+=("$b") fresh+=("$n")

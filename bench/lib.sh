@@ -7,13 +7,22 @@
 # files several times slower, and its figures mean little. BENCHMARKS.md, "Issue 6
 # figures", fifth session.
 warn_about_fs() {
+    if ! deleting_is_safe "$1"; then
+        echo "note: $1 is on ext4 without a journal ($(findmnt -n -o SOURCE -T "$1")): creating files there is slow for" \
+            "minutes after many were removed (a previous benchmark's output); wait, or set" \
+            "TMPDIR to a journaled file system" >&2
+    fi
+}
+
+# Whether removing a large output from DIR leaves file creation there as fast as before:
+# false on ext4 without a journal (see warn_about_fs), true elsewhere. The scripts that
+# build into new folders round after round remove each one after timing it where this is
+# true, so that every round finds the same file system; where it is false they keep them
+# all to the end (and the file system fills: later rounds run a little slower).
+deleting_is_safe() {
     local source fstype dev
     source=$(findmnt -n -o SOURCE -T "$1" 2>/dev/null) || return 0
     fstype=$(findmnt -n -o FSTYPE -T "$1" 2>/dev/null) || return 0
     dev=${source##*/}
-    if [[ $fstype == ext4 && -d /proc/fs/ext4/$dev ]] && ! compgen -G "/proc/fs/jbd2/$dev-*" >/dev/null; then
-        echo "note: $1 is on ext4 without a journal ($source): creating files there is slow for" \
-            "minutes after many were removed (a previous benchmark's output); wait, or set" \
-            "TMPDIR to a journaled file system" >&2
-    fi
+    ! [[ $fstype == ext4 && -d /proc/fs/ext4/$dev ]] || compgen -G "/proc/fs/jbd2/$dev-*" >/dev/null
 }
