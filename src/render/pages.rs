@@ -43,7 +43,7 @@ pub struct Renderer<'a> {
     term_heads: Vec<Shelf>,
 }
 
-/// Article `i`'s card, serialised once and shared by every page that shows it.
+/// Article `i`'s card, serialised once and lent to every page that shows it.
 pub fn card(config: &Config, site: &Site, i: usize) -> Value {
     serde_json::to_value(article_card(config, site, i)).unwrap_or(Value::Null)
 }
