@@ -66,6 +66,8 @@ impl Theme {
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's default also escapes `/`, which bloats every URL; this escapes what matters.
         tera.set_escape_fn(crate::html::escape);
+        // The same, written straight into the page (vendor/README.md: patched Tera).
+        tera.set_escape_to_fn(crate::html::escape_to);
         register_helpers(&mut tera, config);
         // Parse every file on its own (in parallel: the theme's parse is most of a small
         // site's fixed cost), so that each syntax error names its own file.
@@ -468,6 +470,46 @@ mod tests {
         let out = tera::Tera::one_off(template, &ctx, true).unwrap();
         assert_eq!(out, "slash tilde plain plain 7 <&>");
         assert!(tera::Tera::one_off("{{ a.missing }}", &ctx, true).is_err());
+    }
+
+    /// The vendored Tera cuts plain paths at their dots in one pass and escapes a printed
+    /// value straight into the page (vendor/README.md): nested objects, arrays and paths
+    /// with brackets must resolve as before, and a value must come out escaped the same
+    /// way whether printed, filtered, set, or printed in a macro.
+    #[test]
+    fn patched_tera_prints_and_escapes_as_before() {
+        let mut tera = tera::Tera::default();
+        tera.set_escape_fn(crate::html::escape);
+        tera.set_escape_to_fn(crate::html::escape_to);
+        tera.add_raw_templates([
+            ("m.html", "{% macro show(v) %}[{{ v }}]{% endmacro show %}"),
+            (
+                "t.html",
+                concat!(
+                    r#"{% import "m.html" as m %}"#,
+                    r#"{{ a.t }}|{{ a.t | upper }}|{{ a.t | safe }}|{% set s = a.t %}{{ s }}|"#,
+                    r#"{{ m::show(v=a.t) }}|{{ a.list.1.k }}|{{ a["list"][1]["k"] }}|"#,
+                    r#"{{ a.b.c }}|{% for x in a.list %}{{ x.k }}{% endfor %}|{{ a.n }}"#,
+                ),
+            ),
+        ])
+        .unwrap();
+        let mut ctx = tera::Context::new();
+        ctx.insert(
+            "a",
+            &serde_json::json!({
+                "t": "Q&A: <b>'x'</b>", "n": 7,
+                "list": [{"k": "<0>"}, {"k": "it's"}], "b": {"c": "dots"},
+            }),
+        );
+        let out = tera.render("t.html", &ctx).unwrap();
+        let t = "Q&amp;A: &lt;b&gt;&#39;x&#39;&lt;/b&gt;";
+        assert_eq!(
+            out,
+            format!(
+                "{t}|Q&amp;A: &lt;B&gt;&#39;X&#39;&lt;/B&gt;|Q&A: <b>'x'</b>|{t}|[{t}]|it&#39;s|it&#39;s|dots|&lt;0&gt;it&#39;s|7"
+            )
+        );
     }
 
     #[test]

@@ -22,6 +22,10 @@ const ONE_OFF_TEMPLATE_NAME: &str = "__tera_one_off";
 /// The escape function type definition
 pub type EscapeFn = fn(&str) -> String;
 
+/// An escape function that writes its output instead of returning it: see
+/// [`Tera::set_escape_to_fn`]. (digest: patched, see vendor/README.md.)
+pub type EscapeToFn = fn(&str, &mut dyn std::io::Write) -> std::io::Result<()>;
+
 /// Main point of interaction in this library.
 ///
 /// The [`Tera`] struct is the primary interface for working with the Tera template engine. It contains parsed templates, registered filters (which can filter
@@ -76,6 +80,8 @@ pub struct Tera {
     pub autoescape_suffixes: Vec<&'static str>,
     #[doc(hidden)]
     escape_fn: EscapeFn,
+    #[doc(hidden)]
+    escape_to_fn: Option<EscapeToFn>,
 }
 
 impl Tera {
@@ -95,6 +101,7 @@ impl Tera {
             testers: HashMap::new(),
             autoescape_suffixes: vec![".html", ".htm", ".xml"],
             escape_fn: escape_html,
+            escape_to_fn: None,
         };
 
         tera.load_from_glob()?;
@@ -820,11 +827,28 @@ impl Tera {
     /// ```
     pub fn set_escape_fn(&mut self, function: EscapeFn) {
         self.escape_fn = function;
+        self.escape_to_fn = None;
+    }
+
+    /// Sets, beside the escape function of [`Tera::set_escape_fn`], one that writes the
+    /// same escaped text straight to the output: a printed value (`{{ data }}`) is then
+    /// escaped into the page instead of into a new string first. Filters, macros and other
+    /// expressions still use the escape function. `function` must write exactly what the
+    /// escape function returns. (digest: patched, see vendor/README.md.)
+    pub fn set_escape_to_fn(&mut self, function: EscapeToFn) {
+        self.escape_to_fn = Some(function);
+    }
+
+    #[doc(hidden)]
+    #[inline]
+    pub fn get_escape_to_fn(&self) -> Option<EscapeToFn> {
+        self.escape_to_fn
     }
 
     /// Reset escape function to default [`escape_html()`].
     pub fn reset_escape_fn(&mut self) {
         self.escape_fn = escape_html;
+        self.escape_to_fn = None;
     }
 
     /// Re-parse all templates found in the glob given to Tera.
@@ -899,6 +923,7 @@ impl Default for Tera {
             functions: HashMap::new(),
             autoescape_suffixes: vec![".html", ".htm", ".xml"],
             escape_fn: escape_html,
+            escape_to_fn: None,
         };
 
         tera.register_tera_filters();

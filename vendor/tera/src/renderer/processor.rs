@@ -337,6 +337,21 @@ impl<'a> Processor<'a> {
     }
 
     fn eval_expression(&mut self, expr: &'a Expr) -> Result<Val<'a>> {
+        let (res, escape) = self.eval_expression_unescaped(expr)?;
+        if escape {
+            if let Some(s) = res.as_str() {
+                return Ok(Cow::Owned(
+                    to_value(self.tera.get_escape_fn()(s)).map_err(Error::json)?,
+                ));
+            }
+        }
+        Ok(res)
+    }
+
+    /// `eval_expression` but for its last step: returns the value and whether it must be
+    /// escaped (a string, autoescaping on, not marked safe), so that a printed value can be
+    /// escaped straight into the output. (digest: patched, see vendor/README.md.)
+    fn eval_expression_unescaped(&mut self, expr: &'a Expr) -> Result<(Val<'a>, bool)> {
         let mut needs_escape = false;
 
         let mut res = match expr.val {
@@ -404,7 +419,7 @@ impl<'a> Processor<'a> {
                                 return Err(e);
                             }
                             // A negative undefined ident is !false so truthy
-                            return Ok(Cow::Owned(Value::Bool(true)));
+                            return Ok((Cow::Owned(Value::Bool(true)), false));
                         }
                     }
                 }
@@ -437,17 +452,13 @@ impl<'a> Processor<'a> {
 
         // Lastly, we need to check if the expression is negated, thus turning it into a bool
         if expr.negated {
-            return Ok(Cow::Owned(Value::Bool(!res.is_truthy())));
+            return Ok((Cow::Owned(Value::Bool(!res.is_truthy())), false));
         }
 
         // Checks if it's a string and we need to escape it (if the last filter is `safe` we don't)
-        if self.should_escape && needs_escape && res.is_string() && !expr.is_marked_safe() {
-            res = Cow::Owned(
-                to_value(self.tera.get_escape_fn()(res.as_str().unwrap())).map_err(Error::json)?,
-            );
-        }
-
-        Ok(res)
+        let escape =
+            self.should_escape && needs_escape && res.is_string() && !expr.is_marked_safe();
+        Ok((res, escape))
     }
 
     /// Render an expression and never escape its result
@@ -958,7 +969,18 @@ impl<'a> Processor<'a> {
             // Comments are ignored when rendering
             Node::Comment(_, _) => (),
             Node::Text(ref s) | Node::Raw(_, ref s, _) => write.write_all(s.as_bytes())?,
-            Node::VariableBlock(_, ref expr) => self.eval_expression(expr)?.render(write)?,
+            Node::VariableBlock(_, ref expr) => {
+                // digest: patched (see vendor/README.md): a value to escape is escaped
+                // straight into the output when an escape-to function is set.
+                let (value, escape) = self.eval_expression_unescaped(expr)?;
+                match (escape, value.as_str()) {
+                    (true, Some(s)) => match self.tera.get_escape_to_fn() {
+                        Some(escape_to) => escape_to(s, write)?,
+                        None => write.write_all(self.tera.get_escape_fn()(s).as_bytes())?,
+                    },
+                    _ => value.render(write)?,
+                }
+            }
             Node::Set(_, ref set) => self.eval_set(set)?,
             Node::FilterSection(_, FilterSection { ref filter, ref body }, _) => {
                 let body = render_to_string(
