@@ -366,15 +366,21 @@ pub fn dotted_pointer<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> 
     // nearly every path, is cut at its dots in one pass over its bytes, as `PointerMachina`
     // would cut it; a path with quotes, brackets or a backslash goes the long way.
     let bytes = pointer.as_bytes();
-    let (mut target, mut start) = (value, 0);
+    let (mut target, mut start, mut tilde) = (value, 0, false);
     for i in 0..=bytes.len() {
         match bytes.get(i) {
             None | Some(b'.') => {
                 if i > start {
-                    target = step(target, &unescape_token(&pointer[start..i]))?;
+                    let token = &pointer[start..i];
+                    target = if tilde {
+                        step(target, &unescape_token(token))?
+                    } else {
+                        step(target, token)?
+                    };
                 }
-                start = i + 1;
+                (start, tilde) = (i + 1, false);
             }
+            Some(b'~') => tilde = true,
             Some(b'"' | b'\'' | b'\\' | b'[' | b']') => {
                 return PointerMachina::new(pointer)
                     .map(unescape_token)
