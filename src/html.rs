@@ -9,34 +9,51 @@ pub fn escape(text: &str) -> String {
 
 /// [`escape`], appending to `out`.
 pub fn escape_into(out: &mut String, text: &str) {
-    let _ = pieces(text, |piece| {
+    substitute_into(out, text, entity);
+}
+
+/// [`escape`], writing to `out`: how Tera prints `{{ value }}` (see `render::templates`).
+pub fn escape_to(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    substitute(text, entity, |piece| out.write_all(piece.as_bytes()))
+}
+
+/// The entity that stands for `byte` in HTML text and attributes, if it needs one.
+fn entity(byte: u8) -> Option<&'static str> {
+    match byte {
+        b'&' => Some("&amp;"),
+        b'<' => Some("&lt;"),
+        b'>' => Some("&gt;"),
+        b'"' => Some("&quot;"),
+        b'\'' => Some("&#39;"),
+        _ => None,
+    }
+}
+
+/// [`substitute`], appending to `out`.
+pub fn substitute_into(out: &mut String, text: &str, with: impl Fn(u8) -> Option<&'static str>) {
+    let _ = substitute(text, with, |piece| {
         out.push_str(piece);
         Ok::<(), std::convert::Infallible>(())
     });
 }
 
-/// [`escape`], writing to `out`: how Tera prints `{{ value }}` (see `render::templates`).
-pub fn escape_to(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    pieces(text, |piece| out.write_all(piece.as_bytes()))
-}
-
-/// Hands `text`, escaped, to `put` piece by piece: the runs between special characters
-/// whole (they are ASCII, so every cut falls on a character boundary), each special
-/// character as its entity. Most text has none, and this runs on every page's values.
-fn pieces<E>(text: &str, mut put: impl FnMut(&str) -> Result<(), E>) -> Result<(), E> {
+/// Hands `text` to `put` piece by piece, each ASCII byte that `with` names replaced by what
+/// it gives: the runs between those whole (the bytes are ASCII, so every cut falls on a
+/// character boundary), so text with none costs one scan. Used for HTML here and for JSON
+/// inside `<script>` (`render::context::script_safe_json`).
+pub fn substitute<E>(
+    text: &str,
+    with: impl Fn(u8) -> Option<&'static str>,
+    mut put: impl FnMut(&str) -> Result<(), E>,
+) -> Result<(), E> {
     let mut start = 0;
     for (i, byte) in text.bytes().enumerate() {
-        let entity = match byte {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        put(&text[start..i])?;
-        put(entity)?;
-        start = i + 1;
+        if let Some(replacement) = with(byte) {
+            debug_assert!(byte.is_ascii(), "only ASCII bytes can be cut out of UTF-8");
+            put(&text[start..i])?;
+            put(replacement)?;
+            start = i + 1;
+        }
     }
     put(&text[start..])
 }

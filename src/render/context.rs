@@ -310,24 +310,17 @@ struct Organization<'a> {
 
 /// JSON with `<`, `>` and `&` as Unicode escapes: still the same JSON, but inert in HTML.
 pub fn script_safe_json(json: String) -> String {
-    if !json.bytes().any(|b| matches!(b, b'<' | b'>' | b'&')) {
+    let unsafe_in_script = |byte| match byte {
+        b'<' => Some("\\u003c"),
+        b'>' => Some("\\u003e"),
+        b'&' => Some("\\u0026"),
+        _ => None,
+    };
+    if !json.bytes().any(|b| unsafe_in_script(b).is_some()) {
         return json;
     }
     let mut safe = String::with_capacity(json.len() + 16);
-    let mut start = 0;
-    // The three are ASCII, so every cut falls on a character boundary.
-    for (i, byte) in json.bytes().enumerate() {
-        let escaped = match byte {
-            b'<' => "\\u003c",
-            b'>' => "\\u003e",
-            b'&' => "\\u0026",
-            _ => continue,
-        };
-        safe.push_str(&json[start..i]);
-        safe.push_str(escaped);
-        start = i + 1;
-    }
-    safe.push_str(&json[start..]);
+    crate::html::substitute_into(&mut safe, &json, unsafe_in_script);
     safe
 }
 
