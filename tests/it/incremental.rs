@@ -149,3 +149,49 @@ fn an_error_keeps_the_last_good_build_and_a_fix_recovers() {
             .contains("Fixed")
     );
 }
+
+/// Pages borrow each article's card while they render (src/render/loans.rs); a rebuild in
+/// which rendering fails must still give every card back, so that the next rebuild, once
+/// the content is fixed, renders exactly what a full build does.
+#[test]
+fn a_failed_render_keeps_every_card_for_the_next_rebuild() {
+    let site = site().file(
+        "templates/card.html",
+        "<p class=\"c\">{% if article.title == \"Boom\" %}{{ nosuch }}{% endif %}{{ article.title }} {{ article.date.iso }}</p>",
+    );
+    let mut s = session(&site);
+    s.rebuild(&Changes::everything()).unwrap();
+    let broken = edit(
+        &site,
+        "a4.md",
+        &article("Boom", "2025-01-05", "companies = [\"C1\"]", "Body."),
+    );
+    let err = s
+        .rebuild(&broken)
+        .err()
+        .expect("card.html fails on this card");
+    assert!(format!("{err:?}").contains("card.html"), "{err:?}");
+    let fixed = edit(
+        &site,
+        "a4.md",
+        &article("Defused", "2025-01-05", "companies = [\"C1\"]", "Body."),
+    );
+    let again = s.rebuild(&fixed).unwrap();
+    let full = session(&site).rebuild(&Changes::everything()).unwrap();
+    assert_eq!(again.files.len(), full.files.len());
+    for (path, bytes) in full.files.iter() {
+        assert_eq!(
+            &again.files[path], bytes,
+            "{path} differs from a full build"
+        );
+    }
+    let lists = |card: &str| {
+        again
+            .files
+            .iter()
+            .filter(|(_, b)| String::from_utf8_lossy(b).contains(card))
+            .count()
+    };
+    assert!(lists("<p class=\"c\">Defused 2025-01-05</p>") >= 2);
+    assert!(lists("<p class=\"c\">Story 7 2025-01-08</p>") >= 2);
+}
