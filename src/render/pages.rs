@@ -166,10 +166,6 @@ impl<'a> Renderer<'a> {
             PageKind::Article(i) => self.article(&mut ctx, *i),
             PageKind::Company { id, page } => self.company(&mut ctx, *id, *page),
             PageKind::Term { tax, id, page } => self.term(&mut ctx, *tax, *id, *page),
-            PageKind::Edition(i) | PageKind::EditionEmail(i) => {
-                self.edition(&mut ctx, *i);
-                Ok(())
-            }
             kind => {
                 self.fill(&mut ctx, kind, &job.path);
                 Ok(())
@@ -180,9 +176,10 @@ impl<'a> Renderer<'a> {
         Ok(OutputFile::new(job.file(), bytes?))
     }
 
-    /// Fills the context of a page that shows no lent values.
-    fn fill(&self, ctx: &mut Context, kind: &PageKind, path: &str) {
+    /// Fills the context of a page whose filling cannot fail.
+    fn fill(&self, ctx: &mut PageContext, kind: &PageKind, path: &str) {
         match kind {
+            PageKind::Edition(i) | PageKind::EditionEmail(i) => self.edition(ctx, *i),
             PageKind::Page(i) => self.page(ctx, *i),
             PageKind::Companies => self.companies(ctx),
             PageKind::Taxonomy(tax) => self.taxonomy_index(ctx, *tax),
@@ -194,8 +191,6 @@ impl<'a> Renderer<'a> {
             | PageKind::Article(_)
             | PageKind::Company { .. }
             | PageKind::Term { .. }
-            | PageKind::Edition(_)
-            | PageKind::EditionEmail(_)
             | PageKind::Search
             | PageKind::NotFound
             | PageKind::Asset(_) => {}
@@ -241,19 +236,22 @@ impl<'a> Renderer<'a> {
 
     /// Lends value `i` of `shelf` to the page, at `key`.
     pub(super) fn lend(&self, ctx: &mut PageContext, key: &'static str, shelf: ShelfId, i: usize) {
-        let value = self.shelf(shelf).take(i, || self.make(shelf, i));
-        ctx.lend(Loan::Whole { key, shelf, i }, value);
+        ctx.lend(Loan::Whole { key, shelf, i }, self.take(shelf, i));
     }
 
     /// Lends value `i` of `shelf`, an object, to the page as one variable per field.
     pub(super) fn lend_fields(&self, ctx: &mut PageContext, shelf: ShelfId, i: usize) {
-        let value = self.shelf(shelf).take(i, || self.make(shelf, i));
-        ctx.lend(Loan::Spread { shelf, i }, value);
+        ctx.lend(Loan::Spread { shelf, i }, self.take(shelf, i));
+    }
+
+    /// Value `i` of `shelf`, taken off it (or made, if it is out): the caller lends it.
+    fn take(&self, shelf: ShelfId, i: usize) -> Value {
+        self.shelf(shelf).take(i, || self.make(shelf, i))
     }
 
     /// Card `i`, taken off its shelf: the caller lends it to a page.
     pub(super) fn take_card(&self, i: usize) -> Value {
-        self.cards.take(i, || self.make(ShelfId::Cards, i))
+        self.take(ShelfId::Cards, i)
     }
 
     /// A copy of card `i`, for a view that serialises it (feeds).
