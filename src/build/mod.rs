@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use crate::config::Config;
 use crate::error::{BuildError, Diagnostic, Diagnostics};
-use crate::output::CopiedFile;
+use crate::output::{Claim, CopiedFile};
 pub use session::{Built, Changes, Session, SiteFiles, Written};
 
 /// What `digest build` was asked to do.
@@ -63,7 +63,8 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<BuildReport> {
         Some(dir) => dir.clone(),
         None => crate::display_path(&options.root, &config.output_dir),
     };
-    let written = Session::new(options.clone()).build_into(&output_dir)?;
+    let claim = claim_output(options, &output_dir)?;
+    let written = Session::new(options.clone()).build_into(&claim)?;
     Ok(BuildReport {
         article_count: written.article_count,
         file_count: written.file_count,
@@ -72,7 +73,51 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<BuildReport> {
     })
 }
 
-/// Files under `static/`, to copy as they are.
+/// Checks that the build may replace `output_dir` ([`crate::output::guard`]); a refusal
+/// names where the folder was chosen: `--output`, or `output_dir` in config.toml.
+fn claim_output(options: &BuildOptions, output_dir: &Path) -> Result<Claim, BuildError> {
+    crate::output::claim(output_dir, &options.root)
+        .map_err(|refusal| BuildError(vec![output_problem(options, output_dir, &refusal.0)]))
+}
+
+/// A problem with the output folder, placed where it was chosen.
+pub fn output_problem(options: &BuildOptions, output_dir: &Path, why: &str) -> Diagnostic {
+    let message = format!("the output folder {} {why}", output_dir.display());
+    if options.output.is_some() {
+        return Diagnostic::file(Path::new("--output"), message);
+    }
+    let config = crate::display_path(&options.root, "config.toml");
+    let text = std::fs::read_to_string(options.root.join("config.toml")).unwrap_or_default();
+    match key_position(&text, "output_dir") {
+        Some((line, col)) => Diagnostic::at(&config, line, col, message),
+        // The default, `public`: not written in the config.
+        None => Diagnostic::file(&config, message),
+    }
+}
+
+/// Line and column of the value of the top-level `key` in a TOML text, if it is set there.
+fn key_position(text: &str, key: &str) -> Option<(usize, usize)> {
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('[') {
+            return None;
+        }
+        let Some(rest) = trimmed.strip_prefix(key) else {
+            continue;
+        };
+        let Some(value) = rest.trim_start().strip_prefix('=') else {
+            continue;
+        };
+        let value = value.trim_start();
+        let col = line[..line.len() - value.len()].chars().count() + 1;
+        return Some((i + 1, col));
+    }
+    None
+}
+
+/// Files under `static/`, to copy as they are. Links are followed, but only to files and
+/// folders inside the site's folder: one that leads out of it (`static/passwd -> /etc/passwd`)
+/// is an error, so that nothing from elsewhere on the machine is published by mistake.
 pub fn static_files(root: &Path) -> Result<Vec<CopiedFile>, BuildError> {
     let dir = root.join("static");
     let mut copies = Vec::new();
@@ -80,26 +125,47 @@ pub fn static_files(root: &Path) -> Result<Vec<CopiedFile>, BuildError> {
     if !dir.is_dir() {
         return Ok(copies);
     }
-    for entry in walkdir::WalkDir::new(&dir)
+    let site = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let shown = |path: &Path| {
+        let rel = path.strip_prefix(root).unwrap_or(path);
+        crate::display_path(root, rel)
+    };
+    let mut walk = walkdir::WalkDir::new(&dir)
         .follow_links(true)
         .sort_by_file_name()
-    {
-        match entry {
-            Ok(e) if e.file_type().is_file() => {
-                let rel = e.path().strip_prefix(&dir).unwrap_or(e.path());
-                let path = rel.to_string_lossy().replace('\\', "/");
-                copies.push(CopiedFile {
-                    source: e.path().to_path_buf(),
-                    path,
-                });
-            }
-            Ok(_) => {}
+        .into_iter();
+    while let Some(entry) = walk.next() {
+        let e = match entry {
+            Ok(e) => e,
             Err(err) => {
-                let shown = err
-                    .path()
-                    .map_or(crate::display_path(root, "static"), |p| p.to_path_buf());
-                problems.push(Diagnostic::file(&shown, format!("cannot read: {err}")));
+                let at = err.path().map_or(shown(&dir), shown);
+                problems.push(Diagnostic::file(&at, format!("cannot read: {err}")));
+                continue;
             }
+        };
+        if e.path_is_symlink() {
+            if let Err(target) = link_inside(e.path(), &site) {
+                problems.push(Diagnostic::file(
+                    &shown(e.path()),
+                    format!(
+                        "is a link to {}, outside the site's folder; digest publishes only \
+                         files from inside the site. Copy the file into static/ instead",
+                        target.display()
+                    ),
+                ));
+                if e.file_type().is_dir() {
+                    walk.skip_current_dir();
+                }
+                continue;
+            }
+        }
+        if e.file_type().is_file() {
+            let rel = e.path().strip_prefix(&dir).unwrap_or(e.path());
+            let path = rel.to_string_lossy().replace('\\', "/");
+            copies.push(CopiedFile {
+                source: e.path().to_path_buf(),
+                path,
+            });
         }
     }
     if problems.is_empty() {
@@ -109,8 +175,26 @@ pub fn static_files(root: &Path) -> Result<Vec<CopiedFile>, BuildError> {
     }
 }
 
+/// Whether the link at `path` leads to somewhere inside `site` (a resolved path); if not,
+/// where it leads.
+pub fn link_inside(path: &Path, site: &Path) -> Result<(), PathBuf> {
+    match std::fs::canonicalize(path) {
+        Ok(target) if target.starts_with(site) => Ok(()),
+        Ok(target) => Err(target),
+        Err(_) => Err(std::fs::read_link(path).unwrap_or_else(|_| path.to_path_buf())),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn finds_where_a_top_level_key_is_set() {
+        let text = "title = \"x\"\n  output_dir   =  \"static\"\n[x]\nkey = 1\n";
+        assert_eq!(super::key_position(text, "output_dir"), Some((2, 19)));
+        assert_eq!(super::key_position(text, "key"), None, "not top-level");
+        assert_eq!(super::key_position("output_dirs = 1", "output_dir"), None);
+    }
+
     #[test]
     fn the_built_line_counts_one_article_in_the_singular() {
         assert_eq!(

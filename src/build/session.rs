@@ -6,7 +6,7 @@
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use super::{load_config, static_files, BuildOptions};
@@ -19,7 +19,7 @@ use crate::content::{
 };
 use crate::error::{BuildError, Diagnostic, Diagnostics};
 use crate::hash::Fnv;
-use crate::output::{CopiedFile, OutputFile, Sink, Staging};
+use crate::output::{Claim, CopiedFile, OutputFile, Sink, Staging};
 use crate::render::fingerprint::{fingerprint, Inputs, Versions};
 use crate::render::pages::card;
 use crate::render::{plan, site_files, PageJob, Renderer, Theme};
@@ -155,9 +155,29 @@ impl Session {
 
     /// A full build written straight into `out` through a staging folder: each page goes
     /// to disk as soon as it is rendered, so memory does not grow with the output.
-    pub fn build_into(&mut self, out: &Path) -> Result<Written, BuildError> {
+    /// `claim` is the output folder, found free or digest's; the rest of its check (that an
+    /// earlier output holds nothing digest did not write) runs beside the loading.
+    pub fn build_into(&mut self, claim: &Claim) -> Result<Written, BuildError> {
         let mut clock = Stopwatch::from_env();
-        let (site, _) = self.update(&Changes::everything())?;
+        let out = claim.dir.as_path();
+        let (loaded, verified) = std::thread::scope(|s| {
+            let verified = s.spawn(|| claim.verify());
+            let loaded = self.update(&Changes::everything());
+            (loaded, verified.join())
+        });
+        let refused = |why: &str| {
+            BuildError(vec![super::output_problem(
+                &self.options,
+                &claim.shown,
+                why,
+            )])
+        };
+        match verified {
+            Ok(Ok(())) => {}
+            Ok(Err(refusal)) => return Err(refused(&refusal.0)),
+            Err(_) => return Err(refused("could not be checked")),
+        }
+        let (site, _) = loaded?;
         clock.lap("load content and build the site model");
         let loaded = self.loaded.as_ref().expect("loaded by update");
         let jobs = planned_jobs(loaded, &site);
@@ -172,7 +192,7 @@ impl Session {
                 format!("cannot write the site here: {e}"),
             )])
         };
-        let staging = Staging::new(out).map_err(io)?;
+        let mut staging = Staging::new(claim).map_err(io)?;
         let copies = loaded.copies.iter().map(|c| c.path.as_str());
         staging
             .prepare(paths.iter().map(String::as_str).chain(copies))

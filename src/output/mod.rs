@@ -7,12 +7,18 @@
 //! new folders and rewrites only the files whose bytes changed, instead of creating and
 //! deleting every file of the site (BENCHMARKS.md, issue 6, fourth session).
 //! Debris of a killed build (staging or retired folders) is reused or removed by the next.
+//!
+//! Only folders digest made are replaced or removed: [`guard`] decides which those are,
+//! by the marker every output, staging folder and spare carries.
 
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
+pub mod guard;
 mod tree;
 
+pub use guard::{claim, Claim, Refusal};
+use guard::{is_ours, write_marker, MARKER};
 use tree::{remove_any, Expected};
 
 /// One file of the built site, with its path relative to the output root.
@@ -54,13 +60,17 @@ pub struct Staging {
     spare: PathBuf,
     /// Whether `dir` is a reused tree (the spare), whose files may already be right.
     reused: bool,
+    /// Every file the build writes, sorted: the marker's list.
+    paths: Vec<String>,
     committed: bool,
 }
 
 impl Staging {
-    /// Clears debris of killed builds and sets up the staging folder for `out`: the spare
-    /// tree of the last build if there is one, otherwise a new empty folder.
-    pub fn new(out: &Path) -> std::io::Result<Staging> {
+    /// Clears debris of killed builds and sets up the staging folder for the output folder
+    /// `claim` found: the spare tree of the last build if there is one, otherwise a new
+    /// empty folder, marked as digest's at once.
+    pub fn new(claim: &Claim) -> std::io::Result<Staging> {
+        let out = claim.dir.as_path();
         let parent = out
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
@@ -77,17 +87,25 @@ impl Staging {
         remove_debris(parent, &name, &spare);
         let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
         if std::fs::symlink_metadata(&dir).is_ok() {
+            if !is_ours(&dir) {
+                return Err(std::io::Error::other(format!(
+                    "{} is in the way and was not made by digest; move it away",
+                    dir.display()
+                )));
+            }
             remove_any(&dir)?;
         }
         let reused = take(&spare, &dir);
         if !reused {
-            std::fs::create_dir_all(&dir)?;
+            std::fs::create_dir(&dir)?;
+            write_marker(&dir, &[])?;
         }
         Ok(Staging {
             dir,
             out: out.to_path_buf(),
             spare,
             reused,
+            paths: Vec::new(),
             committed: false,
         })
     }
@@ -95,8 +113,12 @@ impl Staging {
     /// Readies the folder for exactly the files at `paths` (below the output root; pages,
     /// other files and static copies): in a reused tree, removes everything else, then
     /// creates the folders they live in, so that [`Sink::put`] never has to.
-    pub fn prepare<'p>(&self, paths: impl IntoIterator<Item = &'p str>) -> std::io::Result<()> {
-        let expected = Expected::new(paths);
+    pub fn prepare<'p>(&mut self, paths: impl IntoIterator<Item = &'p str>) -> std::io::Result<()> {
+        let mut paths: Vec<&str> = paths.into_iter().collect();
+        paths.sort_unstable();
+        paths.dedup();
+        self.paths = paths.iter().map(|p| (*p).to_owned()).collect();
+        let expected = Expected::new(paths.iter().copied().chain([MARKER]));
         if self.reused {
             tree::prune(&self.dir, &expected)?;
         }
@@ -141,6 +163,8 @@ impl Staging {
     /// Puts the finished folder in the place of the output folder, and keeps the output
     /// it replaces as the spare for the next build.
     pub fn commit(mut self) -> std::io::Result<()> {
+        let paths: Vec<&str> = self.paths.iter().map(String::as_str).collect();
+        write_marker(&self.dir, &paths)?;
         swap_in(&self.dir, &self.out, &self.spare)?;
         self.committed = true;
         Ok(())
@@ -173,12 +197,12 @@ impl Drop for Staging {
 }
 
 /// Writes `files` and `copies` into `out` atomically; returns the number of files written.
-pub fn write_site(
-    out: &Path,
-    files: &[OutputFile],
-    copies: &[CopiedFile],
-) -> std::io::Result<usize> {
-    let staging = Staging::new(out)?;
+#[cfg(test)]
+fn write_site(out: &Path, files: &[OutputFile], copies: &[CopiedFile]) -> std::io::Result<usize> {
+    let site = out.parent().unwrap_or(Path::new("."));
+    let claim = claim(out, site).map_err(|r| std::io::Error::other(r.0))?;
+    claim.verify().map_err(|r| std::io::Error::other(r.0))?;
+    let mut staging = Staging::new(&claim)?;
     let paths = files.iter().map(|f| f.path.as_str());
     staging.prepare(paths.chain(copies.iter().map(|c| c.path.as_str())))?;
     files.par_iter().try_for_each(|f| staging.put(f.clone()))?;
@@ -207,10 +231,14 @@ fn swap_in(staging: &Path, out: &Path, spare: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Moves the tree at `old` to `spare`, replacing whatever is there, and tells git to
+/// Moves the tree at `old` to `spare`, replacing the spare before it, and tells git to
 /// ignore it (a site made before `digest init` ignored `/.public.*` would commit it).
+/// Fails, leaving both alone, if something digest did not make is at `spare`.
 fn keep_as_spare(old: &Path, spare: &Path) -> std::io::Result<()> {
     if std::fs::symlink_metadata(spare).is_ok() {
+        if !is_ours(spare) {
+            return Err(std::io::Error::other("not digest's"));
+        }
         remove_any(spare)?;
     }
     std::fs::rename(old, spare)?;
@@ -221,15 +249,11 @@ fn keep_as_spare(old: &Path, spare: &Path) -> std::io::Result<()> {
     )
 }
 
-/// Moves the spare tree to `dir` if there is one; says whether it did.
+/// Moves the spare tree to `dir` if there is one of digest's; says whether it did.
 fn take(spare: &Path, dir: &Path) -> bool {
     match std::fs::symlink_metadata(spare) {
-        Ok(m) if m.is_dir() => std::fs::rename(spare, dir).is_ok(),
-        Ok(_) => {
-            let _ = std::fs::remove_file(spare);
-            false
-        }
-        Err(_) => false,
+        Ok(m) if m.is_dir() && is_ours(spare) => std::fs::rename(spare, dir).is_ok(),
+        _ => false,
     }
 }
 
@@ -282,10 +306,13 @@ fn remove_debris(parent: &Path, name: &str, spare: &Path) {
             continue;
         }
         let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-        if is_dir && file_name.ends_with(".retired") && !out.exists() {
+        if !is_dir || !is_ours(&entry.path()) {
+            // Named like digest's, but not made by it: not digest's to remove.
+            continue;
+        }
+        if file_name.ends_with(".retired") && !out.exists() {
             let _ = std::fs::rename(entry.path(), &out);
-        } else if !(is_dir
-            && std::fs::symlink_metadata(spare).is_err()
+        } else if !(std::fs::symlink_metadata(spare).is_err()
             && std::fs::rename(entry.path(), spare).is_ok())
         {
             let _ = remove_any(&entry.path());
@@ -441,7 +468,8 @@ mod tests {
         write_site(&out, &site(&[("index.html", "one")]), &[]).unwrap();
         write_site(&out, &site(&[("index.html", "two")]), &[]).unwrap();
         {
-            let staging = Staging::new(&out).unwrap();
+            let claim = claim(&out, tmp.path()).unwrap();
+            let mut staging = Staging::new(&claim).unwrap();
             assert!(staging.reused);
             staging.prepare(["index.html"]).unwrap();
             staging
@@ -466,6 +494,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let debris = tmp.path().join(".public.staging-99");
         std::fs::create_dir_all(debris.join("half")).unwrap();
+        write_marker(&debris, &[]).unwrap();
         std::fs::write(debris.join("index.html"), "half-writ").unwrap();
         let out = tmp.path().join("public");
         write_site(&out, &site(&[("index.html", "whole")]), &[]).unwrap();
@@ -475,7 +504,7 @@ mod tests {
         );
         assert_eq!(
             names(&out),
-            ["index.html"],
+            [MARKER, "index.html"],
             "nothing of the killed build is left"
         );
         assert_eq!(names(tmp.path()), ["public"]);
@@ -484,8 +513,13 @@ mod tests {
     #[test]
     fn removes_debris_of_killed_builds() {
         let tmp = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(tmp.path().join(".public.staging-99/x")).unwrap();
-        std::fs::create_dir_all(tmp.path().join(".public.staging-98/x")).unwrap();
+        for debris in [".public.staging-99", ".public.staging-98"] {
+            std::fs::create_dir_all(tmp.path().join(debris).join("x")).unwrap();
+            write_marker(&tmp.path().join(debris), &[]).unwrap();
+        }
+        let foreign = tmp.path().join(".public.staging-97");
+        std::fs::create_dir_all(&foreign).unwrap();
+        std::fs::write(foreign.join("mine.txt"), "not digest's").unwrap();
         write_site(
             &tmp.path().join("public"),
             &[OutputFile::new("index.html", vec![])],
@@ -494,6 +528,10 @@ mod tests {
         .unwrap();
         assert!(!tmp.path().join(".public.staging-99").exists());
         assert!(!tmp.path().join(".public.staging-98").exists());
+        assert!(
+            foreign.join("mine.txt").exists(),
+            "a folder digest did not mark is left alone"
+        );
     }
 
     #[cfg(unix)]
@@ -508,8 +546,10 @@ mod tests {
         done.wait().unwrap();
         let live = tmp.path().join(format!(".public.staging-{}", running.id()));
         let dead = tmp.path().join(format!(".public.staging-{}", done.id()));
-        std::fs::create_dir_all(live.join("x")).unwrap();
-        std::fs::create_dir_all(dead.join("x")).unwrap();
+        for dir in [&live, &dead] {
+            std::fs::create_dir_all(dir.join("x")).unwrap();
+            write_marker(dir, &[]).unwrap();
+        }
         write_site(
             &tmp.path().join("public"),
             &[OutputFile::new("index.html", vec![])],

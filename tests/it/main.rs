@@ -8,6 +8,7 @@ mod editions;
 mod errors;
 mod incremental;
 mod large_inputs;
+mod output_safety;
 mod properties;
 mod publish;
 mod support;

@@ -315,6 +315,7 @@ fn patch(
 mod tests {
     use super::*;
     use std::fs;
+    use std::path::Path;
 
     fn article(title: &str, date: &str, extra: &str, body: &str) -> String {
         format!("+++\ntitle = \"{title}\"\ndate = {date}\n{extra}\n+++\n{body}\n")
