@@ -29,6 +29,11 @@ enum Command {
     /// replaces is kept beside it (.public.previous for public/; hidden, ignored by git) and
     /// reused by the next build, which rewrites only the files that changed. Every problem
     /// is listed as path:line:column: message, and the exit code is 1.
+    ///
+    /// digest replaces only a folder it wrote (marked by the .digest-output file it leaves
+    /// there, which lists every file it wrote) or an empty one. It refuses a folder holding
+    /// anything else, a file, and the site's own folders (., content/, templates/, static/),
+    /// and never deletes a file it did not write.
     Build {
         /// The site's folder, holding config.toml, content/, templates/ and static/.
         #[arg(short, long, default_value = ".")]
