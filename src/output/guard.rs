@@ -259,7 +259,10 @@ pub fn read_marker(dir: &Path) -> Option<HashSet<String>> {
 
 /// Whether `dir` is a folder that digest made (marked), or an empty one.
 pub fn is_ours(dir: &Path) -> bool {
-    read_marker(dir).is_some() || std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none())
+    // A link is not a folder digest made, whatever it points to.
+    std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir())
+        && (read_marker(dir).is_some()
+            || std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none()))
 }
 
 /// Writes the marker into `dir`, listing `paths` (sorted, so that equal builds write
@@ -387,5 +390,16 @@ mod tests {
         std::fs::write(root.join(MARKER), "index.html\n").unwrap();
         assert!(read_marker(&root).is_none());
         assert!(!is_ours(&root));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_to_a_marked_folder_is_not_ours() {
+        let (_tmp, root) = temp();
+        std::fs::create_dir(root.join("built")).unwrap();
+        write_marker(&root.join("built"), &[]).unwrap();
+        assert!(is_ours(&root.join("built")));
+        std::os::unix::fs::symlink(root.join("built"), root.join("link")).unwrap();
+        assert!(!is_ours(&root.join("link")));
     }
 }
