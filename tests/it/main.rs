@@ -11,4 +11,5 @@ mod large_inputs;
 mod properties;
 mod publish;
 mod support;
+mod template_safety;
 mod timeline;
