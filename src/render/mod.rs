@@ -11,6 +11,7 @@ pub mod loans;
 pub mod pages;
 pub mod plan;
 pub mod site_files;
+pub mod template_loops;
 pub mod templates;
 pub mod timeline_pages;
 

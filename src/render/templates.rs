@@ -89,14 +89,7 @@ impl Theme {
         if !problems.is_empty() {
             return Err(problems);
         }
-        // What `Tera::add_raw_templates` does after parsing: link parents and macro files.
-        if let Err(e) = tera
-            .build_inheritance_chains()
-            .and_then(|()| tera.check_macro_files())
-        {
-            // Errors across templates: a missing parent or macro file.
-            return Err(vec![missing_template(root, &sources, &e)]);
-        }
+        link(&mut tera, root, &sources)?;
         Ok(Theme { tera, sources })
     }
 
@@ -120,7 +113,11 @@ impl Theme {
             .collect();
         let mut tera = self.tera.clone();
         if !changed.is_empty() {
-            tera.add_raw_templates(changed).ok()?;
+            for (name, text) in changed {
+                let template = tera::Template::new(name, None, text).ok()?;
+                tera.templates.insert(name.to_string(), template);
+            }
+            link(&mut tera, root, &sources).ok()?;
         }
         Some(Theme { tera, sources })
     }
@@ -188,6 +185,23 @@ impl Theme {
             .map(|(n, _, _)| n.as_str())
             .filter(|n| !n.ends_with(".html") && *n != "atom.xml")
     }
+}
+
+/// What `Tera::add_raw_templates` does after parsing (link parents and macro files), once
+/// no template extends, imports, includes or calls itself: Tera would recurse forever.
+fn link(
+    tera: &mut Tera,
+    root: &Path,
+    sources: &[(String, PathBuf, String)],
+) -> Result<(), Vec<Diagnostic>> {
+    let loops = super::template_loops::check(&tera.templates, sources);
+    if !loops.is_empty() {
+        return Err(loops);
+    }
+    tera.build_inheritance_chains()
+        .and_then(|()| tera.check_macro_files())
+        // Errors across templates: a missing parent or macro file.
+        .map_err(|e| vec![missing_template(root, sources, &e)])
 }
 
 /// The built-in theme's files with `root/templates/*` laid over them: (name, path shown in

@@ -50,3 +50,101 @@ fn an_edition_intro_for_week_52_of_9999_is_an_error_not_a_panic() {
         "{err}"
     );
 }
+
+/// The home page uses `index.html`: an override of it reaches the templates under test.
+const HOME: &str = "index.html";
+
+#[test]
+fn an_include_loop_is_an_error_naming_the_chain() {
+    let err = themed(&[
+        (HOME, "{% include \"a.html\" %}"),
+        ("a.html", "<p>\n  {% include \"b.html\" %}\n</p>"),
+        ("b.html", "{% include \"a.html\" %}"),
+    ])
+    .build_err();
+    assert!(
+        err.contains("templates/a.html:2:15: include loop: a.html -> b.html -> a.html; "),
+        "{err}"
+    );
+    assert!(!err.contains("index.html"), "one loop, one message: {err}");
+}
+
+#[test]
+fn a_template_that_includes_itself_is_an_error() {
+    let err = themed(&[(HOME, "x {% include \"index.html\" %}")]).build_err();
+    assert!(
+        err.contains("templates/index.html:1:15: include loop: index.html -> index.html; "),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_self_recursive_macro_is_refused() {
+    let err = themed(&[
+        (HOME, "{% import \"m.html\" as m %}{{ m::tree(n=3) }}"),
+        (
+            "m.html",
+            "{% macro leaf() %}.{% endmacro leaf %}\n{% macro tree(n) %}{{ self::tree(n=n) }}{% endmacro tree %}",
+        ),
+    ])
+    .build_err();
+    assert!(
+        err.contains("templates/m.html:2:23: macro recursion: m.html::tree -> m.html::tree; "),
+        "{err}"
+    );
+}
+
+#[test]
+fn macros_calling_each_other_through_an_include_are_refused() {
+    let err = themed(&[
+        (HOME, "{% import \"m.html\" as m %}{{ m::a() }}"),
+        (
+            "m.html",
+            "{% macro a() %}{% include \"p.html\" %}{% endmacro a %}",
+        ),
+        ("p.html", "{% import \"m.html\" as m %}{{ m::a() }}"),
+    ])
+    .build_err();
+    assert!(
+        err.contains(
+            "templates/m.html:1:28: include and macro loop: m.html::a -> p.html -> m.html::a; "
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_import_loop_is_an_error() {
+    let err = themed(&[
+        (HOME, "{% import \"m1.html\" as m %}{{ m::x() }}"),
+        (
+            "m1.html",
+            "{% import \"m2.html\" as two %}{% macro x() %}1{% endmacro x %}",
+        ),
+        (
+            "m2.html",
+            "{% import \"m1.html\" as one %}{% macro y() %}2{% endmacro y %}",
+        ),
+    ])
+    .build_err();
+    assert!(
+        err.contains("templates/m1.html:1:12: import loop: m1.html -> m2.html -> m1.html; "),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_extends_loop_is_an_error() {
+    let err = themed(&[
+        (HOME, "{% extends \"x.html\" %}"),
+        (
+            "x.html",
+            "{% extends \"x.html\" %}{% block b %}{% endblock b %}",
+        ),
+    ])
+    .build_err();
+    assert!(
+        err.contains("templates/x.html:1:13: extends loop: x.html -> x.html; "),
+        "{err}"
+    );
+}
