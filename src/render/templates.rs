@@ -2,9 +2,12 @@
 //! file of it by name. Template errors are reported as `templates/NAME:line:col: message`.
 
 use rayon::prelude::*;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use tera::Tera;
 
+use super::budget;
 use crate::config::Config;
 use crate::error::Diagnostic;
 
@@ -56,9 +59,23 @@ pub const BUILTIN: &[(&str, &str)] = &[
 pub struct Theme {
     pub tera: Tera,
     sources: Vec<(String, PathBuf, String)>,
+    /// Each template's path as messages show it, made once (every page's clock names it).
+    shown: HashMap<String, Arc<str>>,
 }
 
 impl Theme {
+    fn new(tera: Tera, sources: Vec<(String, PathBuf, String)>) -> Theme {
+        let shown = sources
+            .iter()
+            .map(|(name, path, _)| (name.clone(), Arc::from(path.display().to_string())))
+            .collect();
+        Theme {
+            tera,
+            sources,
+            shown,
+        }
+    }
+
     /// The built-in theme with `root/templates/*` laid over it.
     pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
         let sources = read_sources(root)?;
@@ -90,7 +107,7 @@ impl Theme {
             return Err(problems);
         }
         link(&mut tera, root, &sources)?;
-        Ok(Theme { tera, sources })
+        Ok(Theme::new(tera, sources))
     }
 
     /// This theme after a save in `root/templates`: only the files whose text changed are
@@ -119,7 +136,7 @@ impl Theme {
             }
             link(&mut tera, root, &sources).ok()?;
         }
-        Some(Theme { tera, sources })
+        Some(Theme::new(tera, sources))
     }
 
     /// Renders `name`, mapping Tera's error to the template file and the line it names.
@@ -132,10 +149,15 @@ impl Theme {
     /// Renders `name` as bytes, for a file: Tera writes only `str`s, so they are UTF-8
     /// already and not checked again (16,000 pages, ~300 MB, at 10,000 articles).
     pub fn render_bytes(&self, name: &str, context: &tera::Context) -> Result<Vec<u8>, Diagnostic> {
+        // Within the time limit of the page being rendered, or of its own (budget.rs).
+        let _clock = budget::unless_running(|| self.shown(name));
         // Into a buffer sized for a typical page, so it is not regrown (and copied) a few
         // times as it fills.
         let mut page = Vec::with_capacity(32 * 1024);
-        let rendered = self.tera.render_to(name, context, &mut page).map(|()| page);
+        let rendered = self
+            .tera
+            .render_to(name, context, budget::Timed::new(&mut page))
+            .map(|()| page);
         rendered.map_err(|e| {
             let message = chain(&e);
             // Tera names the template that failed last (an included or parent one, perhaps).
@@ -150,11 +172,23 @@ impl Theme {
                 .max_by_key(|(at, _)| *at)
                 .map(|(_, source)| source)
                 .or_else(|| self.sources.iter().find(|(n, _, _)| n == name));
+            if let Some(over) = budget::overrun() {
+                let path = failing.map_or_else(|| PathBuf::from(&*over.template), |s| s.1.clone());
+                return Diagnostic::file(&path, over.message());
+            }
             match failing {
                 Some((_, path, text)) => locate(path, text, &e),
                 None => Diagnostic::file(Path::new(name), message),
             }
         })
+    }
+
+    /// Template `name`'s path as messages show it.
+    pub fn shown(&self, name: &str) -> Arc<str> {
+        self.shown
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| Arc::from(name))
     }
 
     /// A version for each template that renders pages: a hash of its own text and of every
@@ -273,6 +307,8 @@ fn register_helpers(tera: &mut Tera, config: &Config) {
             )))
         },
     );
+    // Bounded in length and time, where Tera's would allocate any length.
+    tera.register_function("range", budget::range);
     tera.register_filter("cdata", Cdata);
     // `html | absolute_links`: root-relative links and images made absolute, for copies
     // read away from the site (email, feeds).

@@ -148,3 +148,80 @@ fn an_extends_loop_is_an_error() {
         "{err}"
     );
 }
+
+/// Runs `digest build` with a render limit of one second, killed if it is still running
+/// after `seconds`: (exit code, stderr), or `None` if it had to be killed.
+fn build_with_limit(site: &TestSite, seconds: u64) -> Option<(Option<i32>, String)> {
+    use std::io::Read;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_digest"))
+        .arg("build")
+        .env("DIGEST_RENDER_LIMIT", "1")
+        .current_dir(site.root())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    while std::time::Instant::now() < deadline {
+        if let Some(status) = child.try_wait().unwrap() {
+            let mut stderr = String::new();
+            child
+                .stderr
+                .take()
+                .unwrap()
+                .read_to_string(&mut stderr)
+                .unwrap();
+            return Some((status.code(), stderr));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    None
+}
+
+#[test]
+fn range_is_bounded() {
+    let err = themed(&[(HOME, "{% for i in range(end=1000000) %}{% endfor %}")]).build_err();
+    assert!(
+        err.contains("templates/index.html:1:13: this `range(` would count 1000000 numbers (start=0, end=1000000, step_by=1), and digest's range() gives at most 100000; "),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_page_that_writes_forever_stops_at_the_limit_naming_its_template() {
+    let site = themed(&[]);
+    site.build_ok();
+    let before = site.output("index.html");
+    let site = site.file(
+        "templates/article.html",
+        "{% set xs = range(end=100000) %}{% for i in xs %}{% for j in xs %}{{ j }}{% endfor %}{% endfor %}",
+    );
+    let (code, err) = build_with_limit(&site, 30).expect("the build stopped by itself");
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("templates/article.html:1:1: rendering /2025/01/good/ ran over 1 s, the limit for one page; look for a loop that never ends"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(site.output("index.html"), before, "old output untouched");
+}
+
+#[test]
+fn a_page_that_loops_without_writing_is_reported_and_the_build_exits() {
+    let site = themed(&[]);
+    site.build_ok();
+    let before = site.output("index.html");
+    let site = site.file(
+        "templates/article.html",
+        "{% set xs = range(end=100000) %}{% for i in xs %}{% for j in xs %}{% set k = j %}{% endfor %}{% endfor %}",
+    );
+    let (code, err) = build_with_limit(&site, 30).expect("the build stopped by itself");
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("templates/article.html:1:1: rendering /2025/01/good/ ran over 1 s, the limit for one page; "),
+        "{err}"
+    );
+    assert_eq!(site.output("index.html"), before, "old output untouched");
+}
