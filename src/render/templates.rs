@@ -254,24 +254,42 @@ fn read_sources(root: &Path) -> Result<Vec<(String, PathBuf, String)>, Vec<Diagn
     let dir = root.join("templates");
     let mut problems = Vec::new();
     if dir.is_dir() {
-        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+        // Links are followed (a linked override is honoured) but must stay in the site.
+        let site = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+        let shown = |path: &Path| {
+            let rel = path.strip_prefix(&dir).unwrap_or(path);
+            crate::display_path(root, Path::new("templates").join(rel))
+        };
+        let mut entries = walkdir::WalkDir::new(&dir)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter();
+        while let Some(entry) = entries.next() {
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
-                    problems.push(Diagnostic::file(
-                        &crate::display_path(root, "templates"),
-                        e.to_string(),
-                    ));
+                    let path = e.path().map_or_else(|| dir.clone(), Path::to_path_buf);
+                    problems.push(Diagnostic::file(&shown(&path), unreadable(&path, &e)));
                     continue;
                 }
             };
-            if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.')
-            {
+            let hidden = entry.file_name().to_string_lossy().starts_with('.');
+            if hidden && entry.file_type().is_file() {
+                continue;
+            }
+            if let Some(message) = outside(&site, entry.path()) {
+                problems.push(Diagnostic::file(&shown(entry.path()), message));
+                if entry.file_type().is_dir() {
+                    entries.skip_current_dir();
+                }
+                continue;
+            }
+            if !entry.file_type().is_file() {
                 continue;
             }
             let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
             let name = rel.to_string_lossy().replace('\\', "/");
-            let shown = crate::display_path(root, Path::new("templates").join(rel));
+            let shown = shown(entry.path());
             match std::fs::read_to_string(entry.path()) {
                 Ok(text) => {
                     sources.retain(|(n, _, _)| *n != name);
@@ -288,6 +306,32 @@ fn read_sources(root: &Path) -> Result<Vec<(String, PathBuf, String)>, Vec<Diagn
         Ok(sources)
     } else {
         Err(problems)
+    }
+}
+
+/// Why `path`, a link or inside a linked folder, is not taken: it resolves outside the
+/// site's folder `site` (canonical).
+fn outside(site: &Path, path: &Path) -> Option<String> {
+    let target = std::fs::canonicalize(path).ok()?;
+    (!target.starts_with(site)).then(|| {
+        format!(
+            "is a link to {}, outside the site's folder; copy the file in instead",
+            target.display()
+        )
+    })
+}
+
+/// What went wrong walking `templates/` at `path`: most often a link to nothing.
+fn unreadable(path: &Path, e: &walkdir::Error) -> String {
+    match std::fs::read_link(path) {
+        Ok(target) if !path.exists() => format!(
+            "is a link to {}, which does not exist; point it at a template or remove it",
+            target.display()
+        ),
+        _ if e.loop_ancestor().is_some() => {
+            "is a link to a folder that contains it; remove the link".to_string()
+        }
+        _ => format!("cannot read the templates folder here: {e}"),
     }
 }
 
@@ -506,6 +550,35 @@ fn locate(path: &Path, text: &str, error: &tera::Error) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::{absolute_links, cdata};
+
+    /// Links in templates/: one to nothing and one to its own folder are errors naming the
+    /// link; hidden files are still skipped and a plain override still read.
+    #[cfg(unix)]
+    #[test]
+    fn broken_and_looping_links_in_templates_are_errors() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("templates");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("page.html"), "mine").unwrap();
+        std::fs::write(dir.join(".page.html.swp"), "x").unwrap();
+        std::os::unix::fs::symlink("nowhere.html", dir.join("gone.html")).unwrap();
+        std::os::unix::fs::symlink(".", dir.join("again")).unwrap();
+        let problems: Vec<String> = match super::read_sources(root.path()) {
+            Ok(_) => vec![],
+            Err(p) => p.iter().map(|d| d.to_string()).collect(),
+        };
+        let shown = |name: &str| dir.join(name).display().to_string();
+        assert_eq!(
+            problems,
+            [
+                format!("{}:1:1: is a link to a folder that contains it; remove the link", shown("again")),
+                format!(
+                    "{}:1:1: is a link to nowhere.html, which does not exist; point it at a template or remove it",
+                    shown("gone.html")
+                ),
+            ]
+        );
+    }
 
     /// The vendored Tera borrows path segments instead of unescaping each one
     /// (vendor/README.md); segments that do hold `~1` or `~0` (a subscript with `/` or `~`)

@@ -225,3 +225,42 @@ fn a_page_that_loops_without_writing_is_reported_and_the_build_exits() {
     );
     assert_eq!(site.output("index.html"), before, "old output untouched");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_linked_template_override_is_honoured() {
+    let site = TestSite::new()
+        .article("good.md", GOOD)
+        .file("theme/article.html", "<p>linked override</p>");
+    std::fs::create_dir_all(site.root().join("templates")).unwrap();
+    std::os::unix::fs::symlink(
+        "../theme/article.html",
+        site.root().join("templates/article.html"),
+    )
+    .unwrap();
+    site.build_ok();
+    assert_eq!(
+        site.output("2025/01/good/index.html"),
+        "<p>linked override</p>"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_template_linked_outside_the_site_is_an_error_naming_link_and_target() {
+    let elsewhere = tempfile::tempdir().unwrap();
+    let target = elsewhere.path().join("article.html");
+    std::fs::write(&target, "<p>from elsewhere</p>").unwrap();
+    let site = TestSite::new().article("good.md", GOOD);
+    std::fs::create_dir_all(site.root().join("templates")).unwrap();
+    std::os::unix::fs::symlink(&target, site.root().join("templates/article.html")).unwrap();
+    let err = site.build_err();
+    let target = std::fs::canonicalize(&target).unwrap();
+    assert!(
+        err.contains(&format!(
+            "templates/article.html:1:1: is a link to {}, outside the site's folder; copy the file in instead",
+            target.display()
+        )),
+        "{err}"
+    );
+}
