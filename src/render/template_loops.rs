@@ -238,6 +238,8 @@ fn walk(
             | ExprVal::StringConcat(_) => {}
         }
     }
+    // In a fixed order (macro arguments are a hash map), so reports do not vary.
+    edges.sort_by(|a, b| a.to.cmp(&b.to));
 }
 
 /// Every loop of `graph` (one per edge that closes one, in a depth-first search from each

@@ -224,6 +224,19 @@ fn a_page_that_loops_without_writing_is_reported_and_the_build_exits() {
         "{err}"
     );
     assert_eq!(site.output("index.html"), before, "old output untouched");
+    // The process ended mid-build: the next build clears what it left behind.
+    let site = site.file("templates/article.html", "<p>fixed</p>");
+    site.build_ok();
+    assert_eq!(site.output("2025/01/good/index.html"), "<p>fixed</p>");
+    let debris: Vec<_> = std::fs::read_dir(site.root())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains("staging"))
+        .collect();
+    assert!(
+        debris.is_empty(),
+        "no staging folder left behind: {debris:?}"
+    );
 }
 
 #[cfg(unix)]
