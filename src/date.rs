@@ -3,6 +3,23 @@
 
 use serde::Serialize;
 use std::cmp::Ordering;
+use std::fmt::Display;
+use std::ops::RangeInclusive;
+
+/// The years a date may have. Bounded here, where every date is read, so that no later
+/// computation steps off the calendar: the week holding 31 December 9999 ends in year
+/// 10000, past what the `time` crate holds (it panicked), and year 0's first week starts
+/// in year -1.
+pub const YEARS: RangeInclusive<i32> = 1..=9998;
+
+/// The message for a date (or period, like `9999-W52`) outside [`YEARS`].
+pub fn out_of_range(date: impl Display) -> String {
+    format!(
+        "`{date}` is out of range: digest takes years {} to {}",
+        YEARS.start(),
+        YEARS.end()
+    )
+}
 
 const MONTHS: [&str; 12] = [
     "January",
@@ -64,6 +81,9 @@ impl PostDate {
                     d.day
                 )
             })?;
+        if !YEARS.contains(&date.year()) {
+            return Err(out_of_range(dt));
+        }
         let seconds = dt.time.map(|t| {
             u32::from(t.hour) * 3600 + u32::from(t.minute) * 60 + u32::from(t.second.unwrap_or(0))
         });
@@ -254,6 +274,24 @@ mod tests {
             .unwrap_err()
             .contains("not a date"));
         assert!(parse("d = 5").unwrap_err().contains("integer"));
+    }
+
+    #[test]
+    fn rejects_years_off_the_calendar_that_later_steps_need() {
+        for d in [
+            "9999-12-31",
+            "\"9999-01-01\"",
+            "0000-06-01",
+            "9999-12-31T23:00:00Z",
+        ] {
+            let e = parse(&format!("d = {d}")).unwrap_err();
+            assert!(
+                e.contains("out of range: digest takes years 1 to 9998"),
+                "{d}: {e}"
+            );
+        }
+        assert_eq!(parse("d = 9998-12-31").unwrap().iso(), "9998-12-31");
+        assert_eq!(parse("d = 0001-01-01").unwrap().iso(), "0001-01-01");
     }
 
     #[test]

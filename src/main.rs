@@ -228,6 +228,8 @@ fn main() -> ExitCode {
 }
 
 fn build(options: digest::BuildOptions) -> anyhow::Result<ExitCode> {
+    // A page whose template runs away ends the build with its error (render/budget.rs).
+    digest::render::budget::exit_on_runaway();
     // A status line for builds that take over a second, on a terminal only (not in CI logs).
     let progress = (std::io::stderr().is_terminal() && std::env::var_os("CI").is_none())
         .then(|| digest::progress::show_after(std::time::Duration::from_secs(1)));
@@ -247,6 +249,7 @@ fn build(options: digest::BuildOptions) -> anyhow::Result<ExitCode> {
 }
 
 fn check(root: PathBuf, strict: bool) -> anyhow::Result<ExitCode> {
+    digest::render::budget::exit_on_runaway();
     let options = digest::BuildOptions {
         root,
         ..Default::default()

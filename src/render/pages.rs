@@ -153,6 +153,9 @@ impl<'a> Renderer<'a> {
 
     /// Renders one job into its output file.
     pub fn render(&self, job: &PageJob) -> Result<OutputFile, Diagnostic> {
+        // The page's time limit runs while its context is filled too (cards render then).
+        let template = self.theme.shown(job.kind.template());
+        let _clock = super::budget::page(template, self.config.url(&job.path));
         let mut ctx = PageContext::new(Context::new());
         // Off the pool's threads (a test, say), the last copy.
         let last = self.sites.len() - 1;

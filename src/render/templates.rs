@@ -2,9 +2,12 @@
 //! file of it by name. Template errors are reported as `templates/NAME:line:col: message`.
 
 use rayon::prelude::*;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use tera::Tera;
 
+use super::budget;
 use crate::config::Config;
 use crate::error::Diagnostic;
 
@@ -56,9 +59,23 @@ pub const BUILTIN: &[(&str, &str)] = &[
 pub struct Theme {
     pub tera: Tera,
     sources: Vec<(String, PathBuf, String)>,
+    /// Each template's path as messages show it, made once (every page's clock names it).
+    shown: HashMap<String, Arc<str>>,
 }
 
 impl Theme {
+    fn new(tera: Tera, sources: Vec<(String, PathBuf, String)>) -> Theme {
+        let shown = sources
+            .iter()
+            .map(|(name, path, _)| (name.clone(), Arc::from(path.display().to_string())))
+            .collect();
+        Theme {
+            tera,
+            sources,
+            shown,
+        }
+    }
+
     /// The built-in theme with `root/templates/*` laid over it.
     pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
         let sources = read_sources(root)?;
@@ -89,15 +106,8 @@ impl Theme {
         if !problems.is_empty() {
             return Err(problems);
         }
-        // What `Tera::add_raw_templates` does after parsing: link parents and macro files.
-        if let Err(e) = tera
-            .build_inheritance_chains()
-            .and_then(|()| tera.check_macro_files())
-        {
-            // Errors across templates: a missing parent or macro file.
-            return Err(vec![missing_template(root, &sources, &e)]);
-        }
-        Ok(Theme { tera, sources })
+        link(&mut tera, root, &sources)?;
+        Ok(Theme::new(tera, sources))
     }
 
     /// This theme after a save in `root/templates`: only the files whose text changed are
@@ -120,9 +130,13 @@ impl Theme {
             .collect();
         let mut tera = self.tera.clone();
         if !changed.is_empty() {
-            tera.add_raw_templates(changed).ok()?;
+            for (name, text) in changed {
+                let template = tera::Template::new(name, None, text).ok()?;
+                tera.templates.insert(name.to_string(), template);
+            }
+            link(&mut tera, root, &sources).ok()?;
         }
-        Some(Theme { tera, sources })
+        Some(Theme::new(tera, sources))
     }
 
     /// Renders `name`, mapping Tera's error to the template file and the line it names.
@@ -135,10 +149,15 @@ impl Theme {
     /// Renders `name` as bytes, for a file: Tera writes only `str`s, so they are UTF-8
     /// already and not checked again (16,000 pages, ~300 MB, at 10,000 articles).
     pub fn render_bytes(&self, name: &str, context: &tera::Context) -> Result<Vec<u8>, Diagnostic> {
+        // Within the time limit of the page being rendered, or of its own (budget.rs).
+        let _clock = budget::unless_running(|| self.shown(name));
         // Into a buffer sized for a typical page, so it is not regrown (and copied) a few
         // times as it fills.
         let mut page = Vec::with_capacity(32 * 1024);
-        let rendered = self.tera.render_to(name, context, &mut page).map(|()| page);
+        let rendered = self
+            .tera
+            .render_to(name, context, budget::Timed::new(&mut page))
+            .map(|()| page);
         rendered.map_err(|e| {
             let message = chain(&e);
             // Tera names the template that failed last (an included or parent one, perhaps).
@@ -153,11 +172,23 @@ impl Theme {
                 .max_by_key(|(at, _)| *at)
                 .map(|(_, source)| source)
                 .or_else(|| self.sources.iter().find(|(n, _, _)| n == name));
+            if let Some(over) = budget::overrun() {
+                let path = failing.map_or_else(|| PathBuf::from(&*over.template), |s| s.1.clone());
+                return Diagnostic::file(&path, over.message());
+            }
             match failing {
                 Some((_, path, text)) => locate(path, text, &e),
                 None => Diagnostic::file(Path::new(name), message),
             }
         })
+    }
+
+    /// Template `name`'s path as messages show it.
+    pub fn shown(&self, name: &str) -> Arc<str> {
+        self.shown
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| Arc::from(name))
     }
 
     /// A version for each template that renders pages: a hash of its own text and of every
@@ -190,6 +221,23 @@ impl Theme {
     }
 }
 
+/// What `Tera::add_raw_templates` does after parsing (link parents and macro files), once
+/// no template extends, imports, includes or calls itself: Tera would recurse forever.
+fn link(
+    tera: &mut Tera,
+    root: &Path,
+    sources: &[(String, PathBuf, String)],
+) -> Result<(), Vec<Diagnostic>> {
+    let loops = super::template_loops::check(&tera.templates, sources);
+    if !loops.is_empty() {
+        return Err(loops);
+    }
+    tera.build_inheritance_chains()
+        .and_then(|()| tera.check_macro_files())
+        // Errors across templates: a missing parent or macro file.
+        .map_err(|e| vec![missing_template(root, sources, &e)])
+}
+
 /// The built-in theme's files with `root/templates/*` laid over them: (name, path shown in
 /// messages, text).
 fn read_sources(root: &Path) -> Result<Vec<(String, PathBuf, String)>, Vec<Diagnostic>> {
@@ -206,24 +254,42 @@ fn read_sources(root: &Path) -> Result<Vec<(String, PathBuf, String)>, Vec<Diagn
     let dir = root.join("templates");
     let mut problems = Vec::new();
     if dir.is_dir() {
-        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+        // Links are followed (a linked override is honoured) but must stay in the site.
+        let site = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+        let shown = |path: &Path| {
+            let rel = path.strip_prefix(&dir).unwrap_or(path);
+            crate::display_path(root, Path::new("templates").join(rel))
+        };
+        let mut entries = walkdir::WalkDir::new(&dir)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter();
+        while let Some(entry) = entries.next() {
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
-                    problems.push(Diagnostic::file(
-                        &crate::display_path(root, "templates"),
-                        e.to_string(),
-                    ));
+                    let path = e.path().map_or_else(|| dir.clone(), Path::to_path_buf);
+                    problems.push(Diagnostic::file(&shown(&path), unreadable(&path, &e)));
                     continue;
                 }
             };
-            if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.')
-            {
+            let hidden = entry.file_name().to_string_lossy().starts_with('.');
+            if hidden && entry.file_type().is_file() {
+                continue;
+            }
+            if let Some(message) = outside(&site, entry.path()) {
+                problems.push(Diagnostic::file(&shown(entry.path()), message));
+                if entry.file_type().is_dir() {
+                    entries.skip_current_dir();
+                }
+                continue;
+            }
+            if !entry.file_type().is_file() {
                 continue;
             }
             let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
             let name = rel.to_string_lossy().replace('\\', "/");
-            let shown = crate::display_path(root, Path::new("templates").join(rel));
+            let shown = shown(entry.path());
             match std::fs::read_to_string(entry.path()) {
                 Ok(text) => {
                     sources.retain(|(n, _, _)| *n != name);
@@ -243,6 +309,32 @@ fn read_sources(root: &Path) -> Result<Vec<(String, PathBuf, String)>, Vec<Diagn
     }
 }
 
+/// Why `path`, a link or inside a linked folder, is not taken: it resolves outside the
+/// site's folder `site` (canonical).
+fn outside(site: &Path, path: &Path) -> Option<String> {
+    let target = std::fs::canonicalize(path).ok()?;
+    (!target.starts_with(site)).then(|| {
+        format!(
+            "is a link to {}, outside the site's folder; copy the file in instead",
+            target.display()
+        )
+    })
+}
+
+/// What went wrong walking `templates/` at `path`: most often a link to nothing.
+fn unreadable(path: &Path, e: &walkdir::Error) -> String {
+    match std::fs::read_link(path) {
+        Ok(target) if !path.exists() => format!(
+            "is a link to {}, which does not exist; point it at a template or remove it",
+            target.display()
+        ),
+        _ if e.loop_ancestor().is_some() => {
+            "is a link to a folder that contains it; remove the link".to_string()
+        }
+        _ => format!("cannot read the templates folder here: {e}"),
+    }
+}
+
 /// Helpers templates call: `url(path="...")` gives a site-internal URL with the base path.
 fn register_helpers(tera: &mut Tera, config: &Config) {
     let base_path = config.base_path.clone();
@@ -259,6 +351,8 @@ fn register_helpers(tera: &mut Tera, config: &Config) {
             )))
         },
     );
+    // Bounded in length and time, where Tera's would allocate any length.
+    tera.register_function("range", budget::range);
     tera.register_filter("cdata", Cdata);
     // `html | absolute_links`: root-relative links and images made absolute, for copies
     // read away from the site (email, feeds).
@@ -456,6 +550,35 @@ fn locate(path: &Path, text: &str, error: &tera::Error) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::{absolute_links, cdata};
+
+    /// Links in templates/: one to nothing and one to its own folder are errors naming the
+    /// link; hidden files are still skipped and a plain override still read.
+    #[cfg(unix)]
+    #[test]
+    fn broken_and_looping_links_in_templates_are_errors() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("templates");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("page.html"), "mine").unwrap();
+        std::fs::write(dir.join(".page.html.swp"), "x").unwrap();
+        std::os::unix::fs::symlink("nowhere.html", dir.join("gone.html")).unwrap();
+        std::os::unix::fs::symlink(".", dir.join("again")).unwrap();
+        let problems: Vec<String> = match super::read_sources(root.path()) {
+            Ok(_) => vec![],
+            Err(p) => p.iter().map(|d| d.to_string()).collect(),
+        };
+        let shown = |name: &str| dir.join(name).display().to_string();
+        assert_eq!(
+            problems,
+            [
+                format!("{}:1:1: is a link to a folder that contains it; remove the link", shown("again")),
+                format!(
+                    "{}:1:1: is a link to nowhere.html, which does not exist; point it at a template or remove it",
+                    shown("gone.html")
+                ),
+            ]
+        );
+    }
 
     /// The vendored Tera borrows path segments instead of unescaping each one
     /// (vendor/README.md); segments that do hold `~1` or `~0` (a subscript with `/` or `~`)

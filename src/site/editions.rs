@@ -27,17 +27,19 @@ pub struct Edition {
     pub intro: Option<usize>,
 }
 
-/// The key and first/last day of the period holding `date`.
+/// The key and first/last day of the period holding `date`. Checked arithmetic: a date
+/// outside [`crate::date::YEARS`] (never read, but not impossible) gets a period cut at
+/// the calendar's end instead of a panic.
 pub fn period_of(date: time::Date, period: Period) -> (String, time::Date, time::Date) {
     match period {
         Period::Week => {
             let (year, week, weekday) = date.to_iso_week_date();
-            let monday = date - time::Duration::days(i64::from(weekday.number_days_from_monday()));
-            (
-                format!("{year}-W{week:02}"),
-                monday,
-                monday + time::Duration::days(6),
-            )
+            let back = time::Duration::days(i64::from(weekday.number_days_from_monday()));
+            let monday = date.checked_sub(back).unwrap_or(time::Date::MIN);
+            let sunday = monday
+                .checked_add(time::Duration::days(6))
+                .unwrap_or(time::Date::MAX);
+            (format!("{year}-W{week:02}"), monday, sunday)
         }
         Period::Month => {
             let first = date.replace_day(1).unwrap_or(date);
@@ -53,32 +55,44 @@ pub fn period_of(date: time::Date, period: Period) -> (String, time::Date, time:
     }
 }
 
-/// The key, first and last day of a period named like `2025-W05` or `2025-01`, if valid.
-pub fn parse_key(key: &str, period: Period) -> Option<(time::Date, time::Date)> {
+/// Why a file name is not an edition's key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyError {
+    /// Not `2025-W05` (or `2025-01`), or no such week or month.
+    NotAPeriod,
+    /// A period of a year outside [`crate::date::YEARS`].
+    OutOfRange,
+}
+
+/// The first and last day of a period named like `2025-W05` or `2025-01`.
+pub fn parse_key(key: &str, period: Period) -> Result<(time::Date, time::Date), KeyError> {
+    let (year, rest) = match period {
+        Period::Week => key.split_once("-W"),
+        Period::Month => key.split_once('-'),
+    }
+    .ok_or(KeyError::NotAPeriod)?;
+    if rest.len() != 2 || (period == Period::Month && year.len() != 4) {
+        return Err(KeyError::NotAPeriod);
+    }
+    let year: i32 = year.parse().map_err(|_| KeyError::NotAPeriod)?;
+    let number: u8 = rest.parse().map_err(|_| KeyError::NotAPeriod)?;
+    if !crate::date::YEARS.contains(&year) {
+        return Err(KeyError::OutOfRange);
+    }
     let date = match period {
-        Period::Week => {
-            let (year, week) = key.split_once("-W")?;
-            if week.len() != 2 {
-                return None;
-            }
-            time::Date::from_iso_week_date(
-                year.parse().ok()?,
-                week.parse().ok()?,
-                time::Weekday::Monday,
-            )
-            .ok()?
-        }
+        Period::Week => time::Date::from_iso_week_date(year, number, time::Weekday::Monday),
         Period::Month => {
-            let (year, month) = key.split_once('-')?;
-            if month.len() != 2 || year.len() != 4 {
-                return None;
-            }
-            let month = time::Month::try_from(month.parse::<u8>().ok()?).ok()?;
-            time::Date::from_calendar_date(year.parse().ok()?, month, 1).ok()?
+            let month = time::Month::try_from(number).map_err(|_| KeyError::NotAPeriod)?;
+            time::Date::from_calendar_date(year, month, 1)
         }
-    };
+    }
+    .map_err(|_| KeyError::NotAPeriod)?;
     let (canonical, start, end) = period_of(date, period);
-    (canonical == key).then_some((start, end))
+    if canonical == key {
+        Ok((start, end))
+    } else {
+        Err(KeyError::NotAPeriod)
+    }
 }
 
 /// Every edition of the site, newest first.
@@ -103,7 +117,7 @@ pub fn editions(site: &Site, intros: &[EditionIntro], period: Period) -> Vec<Edi
         slot(&mut by_key, a.date.date, period).articles.push(i);
     }
     for (n, intro) in intros.iter().enumerate() {
-        if let Some((start, _)) = parse_key(&intro.key, period) {
+        if let Ok((start, _)) = parse_key(&intro.key, period) {
             slot(&mut by_key, start, period).intro = Some(n);
         }
     }
@@ -159,17 +173,53 @@ mod tests {
     fn keys_round_trip_and_reject_nonsense() {
         assert_eq!(
             parse_key("2025-W01", Period::Week),
-            Some((date(2024, 12, 30), date(2025, 1, 5)))
+            Ok((date(2024, 12, 30), date(2025, 1, 5)))
         );
-        assert_eq!(parse_key("2025-W1", Period::Week), None);
-        assert_eq!(parse_key("2025-W54", Period::Week), None);
+        assert_eq!(
+            parse_key("2025-W1", Period::Week),
+            Err(KeyError::NotAPeriod)
+        );
+        assert_eq!(
+            parse_key("2025-W54", Period::Week),
+            Err(KeyError::NotAPeriod)
+        );
         assert_eq!(
             parse_key("2021-W53", Period::Week),
-            None,
+            Err(KeyError::NotAPeriod),
             "2021 had 52 weeks"
         );
-        assert_eq!(parse_key("2025-13", Period::Month), None);
-        assert_eq!(parse_key("2025-01", Period::Week), None);
-        assert!(parse_key("2025-01", Period::Month).is_some());
+        assert_eq!(
+            parse_key("2025-13", Period::Month),
+            Err(KeyError::NotAPeriod)
+        );
+        assert_eq!(
+            parse_key("2025-01", Period::Week),
+            Err(KeyError::NotAPeriod)
+        );
+        assert!(parse_key("2025-01", Period::Month).is_ok());
+    }
+
+    #[test]
+    fn periods_at_the_ends_of_the_calendar_are_refused_or_cut_not_a_panic() {
+        for key in ["9999-W52", "0000-W01", "-001-W01"] {
+            let got = parse_key(key, Period::Week);
+            assert_ne!(got.map(|_| ()), Ok(()), "{key}");
+        }
+        assert_eq!(
+            parse_key("9999-12", Period::Month),
+            Err(KeyError::OutOfRange)
+        );
+        assert_eq!(
+            parse_key("9999-W52", Period::Week),
+            Err(KeyError::OutOfRange)
+        );
+        // The last week of 9998 ends in 9999: still on the calendar.
+        assert!(parse_key("9998-W52", Period::Week).is_ok());
+        let (key, start, end) = period_of(time::Date::MAX, Period::Week);
+        assert_eq!(
+            (key.as_str(), start, end),
+            ("9999-W52", date(9999, 12, 27), time::Date::MAX)
+        );
+        assert_eq!(period_of(time::Date::MIN, Period::Week).1, time::Date::MIN);
     }
 }

@@ -172,17 +172,20 @@ fn check_intros(intros: &[EditionIntro], period: Option<Period>, problems: &mut 
     for intro in intros {
         let message = match period {
             None => "editions are turned off (`[editions] enabled = false` in config.toml); remove this file or turn them on".to_string(),
-            Some(p) if editions::parse_key(&intro.key, p).is_none() => {
-                let example = match p {
-                    Period::Week => "a week, like 2025-W05.md",
-                    Period::Month => "a month, like 2025-01.md",
-                };
-                format!(
-                    "an edition intro's file name must name {example} (found `{}`)",
-                    intro.key
-                )
-            }
-            Some(_) => continue,
+            Some(p) => match editions::parse_key(&intro.key, p) {
+                Ok(_) => continue,
+                Err(editions::KeyError::OutOfRange) => crate::date::out_of_range(&intro.key),
+                Err(editions::KeyError::NotAPeriod) => {
+                    let example = match p {
+                        Period::Week => "a week, like 2025-W05.md",
+                        Period::Month => "a month, like 2025-01.md",
+                    };
+                    format!(
+                        "an edition intro's file name must name {example} (found `{}`)",
+                        intro.key
+                    )
+                }
+            },
         };
         problems.push(Diagnostic::file(&intro.path, message));
     }

@@ -12,4 +12,5 @@ mod output_safety;
 mod properties;
 mod publish;
 mod support;
+mod template_safety;
 mod timeline;
