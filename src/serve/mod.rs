@@ -1,6 +1,7 @@
 //! `digest serve`: build into memory, serve it, watch the site, rebuild what changed, and
 //! tell the browser. A short loop over the pieces in `watch` and `server`.
 
+pub mod host;
 pub mod server;
 pub mod watch;
 
@@ -57,8 +58,14 @@ pub fn serve(options: ServeOptions) -> anyhow::Result<()> {
         building: true,
         ..Snapshot::default()
     });
+    let suggest = if addr.ip().is_unspecified() {
+        format!("http://127.0.0.1:{}{base_path}", addr.port())
+    } else {
+        local.clone()
+    };
+    let hosts = host::AllowedHosts::new(&options.bind, addr.ip(), suggest);
     // Answer at once, with a page that waits for the first build.
-    spawn_server(listener, Arc::clone(&live))?;
+    spawn_server(listener, server::app(Arc::clone(&live), Arc::new(hosts)))?;
     println!("building {} for {local} ...", options.root.display());
     match session.rebuild(&Changes::everything()) {
         Ok(built) => {
@@ -179,7 +186,7 @@ fn describe(root: &std::path::Path, paths: &[PathBuf]) -> String {
     }
 }
 
-fn spawn_server(listener: std::net::TcpListener, live: Arc<Live>) -> anyhow::Result<()> {
+fn spawn_server(listener: std::net::TcpListener, app: axum::Router) -> anyhow::Result<()> {
     listener.set_nonblocking(true)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -190,7 +197,7 @@ fn spawn_server(listener: std::net::TcpListener, live: Arc<Live>) -> anyhow::Res
         runtime.block_on(async move {
             match tokio::net::TcpListener::from_std(listener) {
                 Ok(listener) => {
-                    if let Err(e) = axum::serve(listener, server::app(live)).await {
+                    if let Err(e) = axum::serve(listener, app).await {
                         eprintln!("error: the HTTP server stopped: {e}");
                     }
                 }

@@ -10,5 +10,6 @@ mod incremental;
 mod large_inputs;
 mod properties;
 mod publish;
+mod serve_safety;
 mod support;
 mod timeline;
