@@ -8,7 +8,8 @@ pub mod watch;
 use anyhow::Context;
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::Receiver;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -66,6 +67,9 @@ pub fn serve(options: ServeOptions) -> anyhow::Result<()> {
     let hosts = host::AllowedHosts::new(&options.bind, addr.ip(), suggest);
     // Answer at once, with a page that waits for the first build.
     spawn_server(listener, server::app(Arc::clone(&live), Arc::new(hosts)))?;
+    // Watching before the first build: a file saved while it runs is rebuilt after it.
+    let root = std::fs::canonicalize(&options.root).unwrap_or_else(|_| options.root.clone());
+    let watching = watch::watch(&root).context("cannot watch the site's folders")?;
     println!("building {} for {local} ...", options.root.display());
     match session.rebuild(&Changes::everything()) {
         Ok(built) => {
@@ -93,43 +97,48 @@ pub fn serve(options: ServeOptions) -> anyhow::Result<()> {
     if options.open {
         open_browser(&local);
     }
-    watch_and_rebuild(&options, &mut session, &live)
+    watch_and_rebuild(&options, &root, watching, &mut session, &live);
+    Ok(())
 }
 
+/// Rebuilds after each batch of changes, forever.
 fn watch_and_rebuild(
     options: &ServeOptions,
+    root: &Path,
+    (mut watcher, events): (watch::SiteWatcher, Receiver<watch::WatchEvent>),
     session: &mut Session,
     live: &Live,
-) -> anyhow::Result<()> {
-    let root = std::fs::canonicalize(&options.root).unwrap_or_else(|_| options.root.clone());
-    let (_watcher, events) = watch::watch(&root).context("cannot watch the site's folders")?;
+) {
     let output = PathBuf::from("public");
     while let Some(paths) = watch::next_batch(&events) {
-        let Some(mut changes) = watch::classify(&root, &paths, &output) else {
+        for (folder, e) in watcher.refresh(&paths) {
+            eprintln!(
+                "warning: cannot watch {folder}/ ({e}); its changes are not seen until digest serve restarts"
+            );
+        }
+        let Some(mut changes) = watch::classify(root, &paths, &output) else {
             continue;
         };
         // The session knows files by the root as given (`./content/...`), the watcher by
         // the canonical one.
         for path in &mut changes.articles {
-            if let Ok(rel) = path.strip_prefix(&root) {
+            if let Ok(rel) = path.strip_prefix(root) {
                 *path = options.root.join(rel);
             }
         }
         let started = Instant::now();
         let relevant: Vec<PathBuf> = paths
             .iter()
-            .filter(|p| watch::classify_path(&root, p, &output) != watch::ChangeKind::Ignored)
+            .filter(|p| watch::classify_path(root, p, &output) != watch::ChangeKind::Ignored)
             .cloned()
             .collect();
-        let what = describe(&root, &relevant);
+        let what = describe(root, &relevant);
         match session.rebuild(&changes) {
             Ok(built) => {
                 // Static files are served from disk, so a rewritten one is in no `changed`.
                 let statics: Vec<&PathBuf> = relevant
                     .iter()
-                    .filter(|p| {
-                        watch::classify_path(&root, p, &output) == watch::ChangeKind::Static
-                    })
+                    .filter(|p| watch::classify_path(root, p, &output) == watch::ChangeKind::Static)
                     .collect();
                 let css_only = (!built.changed.is_empty() || !statics.is_empty())
                     && built.changed.iter().all(|p| p.ends_with(".css"))
@@ -158,7 +167,6 @@ fn watch_and_rebuild(
             }
         }
     }
-    Ok(())
 }
 
 fn snapshot(built: &Built) -> Snapshot {

@@ -134,6 +134,14 @@ impl Serving {
             std::thread::sleep(Duration::from_millis(50));
         }
     }
+
+    /// Polls `path` until its body contains `text`.
+    fn wait_for_text(&self, path: &str, text: &str) {
+        self.wait_for(&format!("{text:?} at {path}"), || {
+            let (status, body) = self.get(path);
+            status == 200 && body.contains(text)
+        });
+    }
 }
 
 impl Drop for Serving {
@@ -148,6 +156,14 @@ fn one_article_site() -> TestSite {
         "r1.md",
         &article("Old headline", "2025-01-20", "summary = \"S\"", "Body."),
     )
+}
+
+fn retitle(site: &TestSite, title: &str) {
+    std::fs::write(
+        site.root().join("content/articles/r1.md"),
+        article(title, "2025-01-20", "summary = \"S\"", "Body."),
+    )
+    .unwrap();
 }
 
 #[test]
@@ -195,5 +211,123 @@ fn serve_on_all_interfaces_accepts_addresses_but_no_other_names() {
     assert!(
         body.contains(&format!("http://127.0.0.1:{port}/")),
         "{body}"
+    );
+}
+
+#[test]
+fn serve_sees_edits_after_content_is_deleted_and_restored() {
+    let site = one_article_site();
+    let backup = tempfile::tempdir().unwrap();
+    let saved = backup.path().join("content");
+    let status = Command::new("cp")
+        .arg("-a")
+        .arg(site.root().join("content"))
+        .arg(&saved)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let serve = Serving::start(&site, &[]);
+    serve.wait_for_text("/", "Old headline");
+    std::fs::remove_dir_all(site.root().join("content")).unwrap();
+    let status = Command::new("cp")
+        .arg("-a")
+        .arg(&saved)
+        .arg(site.root().join("content"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    retitle(&site, "Headline after the restore");
+    serve.wait_for_text("/", "Headline after the restore");
+    retitle(&site, "A later headline");
+    serve.wait_for_text("/", "A later headline");
+}
+
+#[test]
+fn serve_sees_edits_after_content_is_moved_away_and_back() {
+    let site = one_article_site();
+    let serve = Serving::start(&site, &[]);
+    serve.wait_for_text("/", "Old headline");
+    let content = site.root().join("content");
+    let away = site.root().join("away");
+    std::fs::rename(&content, &away).unwrap();
+    // Give the server time to see the folder go, as a person typing `mv` twice would.
+    std::thread::sleep(Duration::from_millis(300));
+    std::fs::rename(&away, &content).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    retitle(&site, "Headline after the move");
+    serve.wait_for_text("/", "Headline after the move");
+}
+
+#[test]
+fn serve_watches_a_static_folder_created_after_it_started() {
+    let site = one_article_site().file(
+        "config.toml",
+        "title = \"Test Digest\"\nbase_url = \"https://example.com/sub/\"\n",
+    );
+    let serve = Serving::start(&site, &[]);
+    serve.wait_for_text("/sub/", "Old headline");
+    assert_eq!(serve.get("/sub/x.txt").0, 404);
+    std::fs::create_dir(site.root().join("static")).unwrap();
+    std::fs::write(site.root().join("static/x.txt"), "first static file").unwrap();
+    serve.wait_for_text("/sub/x.txt", "first static file");
+    // Added once the folder is watched: seen through the new watch itself.
+    std::fs::write(site.root().join("static/y.txt"), "second static file").unwrap();
+    serve.wait_for_text("/sub/y.txt", "second static file");
+}
+
+/// An index template that takes about a second to render (10 million steps) in a debug
+/// build, more on a busy machine.
+const SLOW_INDEX: &str = "<body>slow index{% for a in range(end=10000) %}\
+    {% for b in range(end=1000) %}{% set x = b %}{% endfor %}{% endfor %}{{ articles.0.title }}</body>";
+
+#[test]
+fn serve_sees_a_save_made_during_its_first_build() {
+    let site = one_article_site().file("templates/index.html", SLOW_INDEX);
+    let serve = Serving::spawn(&site, &[]);
+    // The article is read at the start; rendering the index takes a second after that.
+    std::thread::sleep(Duration::from_millis(300));
+    retitle(&site, "Saved during the first build");
+    serve.wait_for_text("/", "Saved during the first build");
+    assert!(
+        serve.log().contains("\nserving "),
+        "the first build had not finished when the save was made:\n{}",
+        serve.log()
+    );
+}
+
+#[test]
+fn serve_answers_from_the_last_build_while_a_slow_rebuild_runs() {
+    let site = one_article_site().file("templates/index.html", "<body>fast index</body>");
+    let serve = Serving::start(&site, &[]);
+    serve.wait_for_text("/", "fast index");
+    std::fs::write(site.root().join("templates/index.html"), SLOW_INDEX).unwrap();
+    std::thread::sleep(Duration::from_millis(100));
+    let mut answered = 0;
+    let started = Instant::now();
+    loop {
+        let asked = Instant::now();
+        let (status, body) = serve.get("/");
+        let took = asked.elapsed();
+        if body.contains("slow index") {
+            break;
+        }
+        assert_eq!(status, 200, "{body}");
+        assert!(body.contains("fast index"), "{body}");
+        assert!(
+            took < Duration::from_secs(1),
+            "a request waited {took:?} for the rebuild"
+        );
+        answered += 1;
+        assert!(
+            started.elapsed() < 3 * PATIENCE,
+            "the slow rebuild never finished:\n{}",
+            serve.log()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // Proof that the requests above ran while the rebuild did.
+    assert!(
+        answered >= 3,
+        "the rebuild took too little time to show anything ({answered} requests answered)"
     );
 }
