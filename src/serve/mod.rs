@@ -17,6 +17,23 @@ use crate::build::{Built, Changes, Session};
 use crate::BuildOptions;
 use server::{Live, Message, Snapshot};
 
+/// `println!` that ignores a closed stdout (`digest serve | head`, a terminal gone): the
+/// server must outlive its terminal.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// `eprintln!` that ignores a closed stderr.
+macro_rules! complain {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 /// What `digest serve` was asked to do.
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
@@ -70,10 +87,10 @@ pub fn serve(options: ServeOptions) -> anyhow::Result<()> {
     // Watching before the first build: a file saved while it runs is rebuilt after it.
     let root = std::fs::canonicalize(&options.root).unwrap_or_else(|_| options.root.clone());
     let watching = watch::watch(&root).context("cannot watch the site's folders")?;
-    println!("building {} for {local} ...", options.root.display());
+    say!("building {} for {local} ...", options.root.display());
     match session.rebuild(&Changes::everything()) {
         Ok(built) => {
-            println!(
+            say!(
                 "{}",
                 crate::build::built_line(
                     built.article_count,
@@ -86,11 +103,11 @@ pub fn serve(options: ServeOptions) -> anyhow::Result<()> {
             session.prepare();
         }
         Err(e) => {
-            eprintln!("{e}");
+            complain!("{e}");
             live.set_error(Some(e.to_string()));
         }
     }
-    println!(
+    say!(
         "serving {} at {local} (Ctrl+C to stop)",
         options.root.display()
     );
@@ -112,7 +129,7 @@ fn watch_and_rebuild(
     let output = PathBuf::from("public");
     while let Some(paths) = watch::next_batch(&events) {
         for (folder, e) in watcher.refresh(&paths) {
-            eprintln!(
+            complain!(
                 "warning: cannot watch {folder}/ ({e}); its changes are not seen until digest serve restarts"
             );
         }
@@ -152,7 +169,7 @@ fn watch_and_rebuild(
                 };
                 let rendered = built.rendered;
                 live.publish(snapshot(&built), message);
-                println!(
+                say!(
                     "{what}: {rendered} page{} re-rendered, {} file{} changed in {} ms",
                     if rendered == 1 { "" } else { "s" },
                     built.changed.len(),
@@ -162,7 +179,7 @@ fn watch_and_rebuild(
                 session.prepare();
             }
             Err(e) => {
-                eprintln!("{what}: build failed, still serving the last good version\n{e}");
+                complain!("{what}: build failed, still serving the last good version\n{e}");
                 live.set_error(Some(e.to_string()));
             }
         }
@@ -206,10 +223,10 @@ fn spawn_server(listener: std::net::TcpListener, app: axum::Router) -> anyhow::R
             match tokio::net::TcpListener::from_std(listener) {
                 Ok(listener) => {
                     if let Err(e) = axum::serve(listener, app).await {
-                        eprintln!("error: the HTTP server stopped: {e}");
+                        complain!("error: the HTTP server stopped: {e}");
                     }
                 }
-                Err(e) => eprintln!("error: cannot use the listening socket: {e}"),
+                Err(e) => complain!("error: cannot use the listening socket: {e}"),
             }
         });
     });
@@ -225,6 +242,6 @@ fn open_browser(url: &str) {
         "xdg-open"
     };
     if std::process::Command::new(opener).arg(url).spawn().is_err() {
-        eprintln!("could not open a browser; visit {url}");
+        complain!("could not open a browser; visit {url}");
     }
 }

@@ -28,14 +28,20 @@ struct Serving {
 impl Serving {
     /// Starts serve and returns once its first build is done.
     fn start(site: &TestSite, args: &[&str]) -> Serving {
-        let serving = Serving::spawn(site, args);
+        Serving::start_reading(site, args, true)
+    }
+
+    /// Starts serve; with `keep_reading` false, its stdout is closed after the first build
+    /// (as by `digest serve | head -3`).
+    fn start_reading(site: &TestSite, args: &[&str], keep_reading: bool) -> Serving {
+        let serving = Serving::spawn(site, args, keep_reading);
         serving.wait_for("the first build", || serving.log().contains("\nserving "));
         serving
     }
 
     /// Starts serve and returns as soon as it says where it listens, before its first
     /// build is done.
-    fn spawn(site: &TestSite, args: &[&str]) -> Serving {
+    fn spawn(site: &TestSite, args: &[&str], keep_reading: bool) -> Serving {
         let mut child = Command::new(env!("CARGO_BIN_EXE_digest"))
             .args(["serve", "--port", "0"])
             .args(args)
@@ -54,9 +60,13 @@ impl Serving {
             (Box::new(stderr), None),
         ] {
             let log = Arc::clone(&log);
+            let stop_after_start = tx.is_some() && !keep_reading;
             std::thread::spawn(move || {
                 for line in BufReader::new(stream).lines().map_while(Result::ok) {
                     log.lock().unwrap().push_str(&format!("{line}\n"));
+                    if stop_after_start && line.starts_with("serving ") {
+                        return;
+                    }
                     // `building ROOT for http://127.0.0.1:PORT/ ...`
                     if let (Some(tx), Some((_, url))) = (&tx, line.split_once(" for http://")) {
                         let _ = tx.send(url.split('/').next().unwrap_or("").to_string());
@@ -83,7 +93,8 @@ impl Serving {
 
     /// GET `path` with this `Host:` (none: an HTTP/1.0 request without one).
     fn get_as(&self, host: Option<&str>, path: &str) -> (u16, String) {
-        let mut stream = TcpStream::connect(&self.addr).unwrap();
+        let mut stream = TcpStream::connect(&self.addr)
+            .unwrap_or_else(|e| panic!("cannot connect ({e}); serve printed:\n{}", self.log()));
         stream.set_read_timeout(Some(PATIENCE)).unwrap();
         let request = match host {
             Some(host) => {
@@ -99,7 +110,10 @@ impl Serving {
             match stream.read(&mut buf) {
                 Ok(0) => break,
                 Ok(n) => response.extend_from_slice(&buf[..n]),
-                Err(e) => panic!("reading the answer to {path}: {e}"),
+                Err(e) => panic!(
+                    "reading the answer to {path}: {e}; serve printed:\n{}",
+                    self.log()
+                ),
             }
             if path.ends_with("/events") && response.windows(4).any(|w| w == b"\r\n\r\n") {
                 break;
@@ -281,9 +295,24 @@ const SLOW_INDEX: &str = "<body>slow index{% for a in range(end=10000) %}\
     {% for b in range(end=1000) %}{% set x = b %}{% endfor %}{% endfor %}{{ articles.0.title }}</body>";
 
 #[test]
+fn serve_keeps_serving_when_its_output_is_closed() {
+    let site = one_article_site();
+    let mut serve = Serving::start_reading(&site, &[], false);
+    for title in ["First edit, printed to no one", "Second edit"] {
+        retitle(&site, title);
+        serve.wait_for_text("/", title);
+    }
+    assert!(
+        serve.child.try_wait().unwrap().is_none(),
+        "serve stopped:\n{}",
+        serve.log()
+    );
+}
+
+#[test]
 fn serve_sees_a_save_made_during_its_first_build() {
     let site = one_article_site().file("templates/index.html", SLOW_INDEX);
-    let serve = Serving::spawn(&site, &[]);
+    let serve = Serving::spawn(&site, &[], true);
     // The article is read at the start; rendering the index takes a second after that.
     std::thread::sleep(Duration::from_millis(300));
     retitle(&site, "Saved during the first build");
