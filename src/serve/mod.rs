@@ -8,6 +8,7 @@ pub mod watch;
 use anyhow::Context;
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Receiver;
 use std::sync::Arc;
@@ -88,7 +89,7 @@ pub fn serve(options: ServeOptions) -> anyhow::Result<()> {
     let root = std::fs::canonicalize(&options.root).unwrap_or_else(|_| options.root.clone());
     let watching = watch::watch(&root).context("cannot watch the site's folders")?;
     say!("building {} for {local} ...", options.root.display());
-    match session.rebuild(&Changes::everything()) {
+    match rebuild(&mut session, &Changes::everything()) {
         Ok(built) => {
             say!(
                 "{}",
@@ -104,7 +105,7 @@ pub fn serve(options: ServeOptions) -> anyhow::Result<()> {
         }
         Err(e) => {
             complain!("{e}");
-            live.set_error(Some(e.to_string()));
+            live.set_error(Some(e));
         }
     }
     say!(
@@ -150,7 +151,7 @@ fn watch_and_rebuild(
             .cloned()
             .collect();
         let what = describe(root, &relevant);
-        match session.rebuild(&changes) {
+        match rebuild(session, &changes) {
             Ok(built) => {
                 // Static files are served from disk, so a rewritten one is in no `changed`.
                 let statics: Vec<&PathBuf> = relevant
@@ -180,10 +181,37 @@ fn watch_and_rebuild(
             }
             Err(e) => {
                 complain!("{what}: build failed, still serving the last good version\n{e}");
-                live.set_error(Some(e.to_string()));
+                live.set_error(Some(e));
             }
         }
     }
+}
+
+/// One rebuild. A panic in it (a bug in digest) becomes an error like any other, so the
+/// server keeps serving the last good version; the session, perhaps left half-updated, is
+/// replaced by a fresh one, whose next rebuild reloads everything.
+fn rebuild(session: &mut Session, changes: &Changes) -> Result<Built, String> {
+    match catch_panic(|| session.rebuild(changes)) {
+        Ok(result) => result.map_err(|e| e.to_string()),
+        Err(panic) => {
+            *session = Session::new(session.options().clone());
+            Err(format!(
+                "error: internal error while rebuilding: {panic}\nThis is a bug in digest; \
+                 please report it. The next change rebuilds everything."
+            ))
+        }
+    }
+}
+
+/// Runs `work`, turning a panic into its message.
+fn catch_panic<T>(work: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(AssertUnwindSafe(work)).map_err(|panic| {
+        panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic without a message".into())
+    })
 }
 
 fn snapshot(built: &Built) -> Snapshot {
@@ -243,5 +271,23 @@ fn open_browser(url: &str) {
     };
     if std::process::Command::new(opener).arg(url).spawn().is_err() {
         complain!("could not open a browser; visit {url}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_its_message() {
+        assert_eq!(catch_panic(|| 7), Ok(7));
+        assert_eq!(
+            catch_panic(|| -> u8 { panic!("boom {}", 1) }),
+            Err("boom 1".to_string())
+        );
+        assert_eq!(
+            catch_panic(|| -> u8 { panic!("static boom") }),
+            Err("static boom".to_string())
+        );
     }
 }
