@@ -39,6 +39,7 @@ pub type WatchEvent = (Vec<PathBuf>, bool);
 /// Which part of the site a path belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChangeKind {
+    /// `config.toml`, or the `content/` folder itself: everything.
     Config,
     Article,
     ProfileOrPage,
@@ -115,10 +116,11 @@ pub struct SiteWatcher {
 /// A watcher over the site below `root`, delivering changed paths on a channel.
 pub fn watch(root: &Path) -> notify::Result<(SiteWatcher, Receiver<WatchEvent>)> {
     let (tx, rx) = std::sync::mpsc::channel();
+    let site_root = root.to_path_buf();
     let watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         if let Ok(event) = event {
-            if let Some(complete) = completeness(&event.kind) {
-                let _ = tx.send((event.paths, complete));
+            if let Some(change) = change(&site_root, event) {
+                let _ = tx.send(change);
             }
         }
     })?;
@@ -158,6 +160,17 @@ impl SiteWatcher {
         }
         Ok(())
     }
+}
+
+/// What an event changed. When events were lost (the kernel's queue overflowed during a
+/// huge checkout), every watched folder and the config: watched anew and rebuilt whole.
+pub fn change(root: &Path, event: notify::Event) -> Option<WatchEvent> {
+    if event.need_rescan() {
+        let mut all: Vec<PathBuf> = FOLDERS.iter().map(|f| root.join(f)).collect();
+        all.push(root.join("config.toml"));
+        return Some((all, true));
+    }
+    completeness(&event.kind).map(|complete| (event.paths, complete))
 }
 
 /// Whether an event of this kind leaves its file complete; `None` for reads, which are no
@@ -298,6 +311,22 @@ mod tests {
         let started = Instant::now();
         assert_eq!(next_batch(&rx), Some(vec![a]));
         assert!(started.elapsed() >= QUIET);
+    }
+
+    #[test]
+    fn lost_events_rebuild_and_rewatch_everything() {
+        use notify::event::Flag;
+        let root = Path::new("/site");
+        let lost = notify::Event::new(EventKind::Other).set_flag(Flag::Rescan);
+        let (paths, complete) = change(root, lost).unwrap();
+        assert!(complete);
+        for folder in FOLDERS {
+            assert!(paths.contains(&root.join(folder)), "{folder}");
+        }
+        assert!(classify(root, &paths, Path::new("public")).unwrap().all);
+        let read = notify::Event::new(EventKind::Access(AccessKind::Close(AccessMode::Read)))
+            .add_path(root.join("static/a.css"));
+        assert_eq!(change(root, read), None);
     }
 
     #[test]
