@@ -48,12 +48,7 @@ pub struct ServeOptions {
 /// Runs the server until the process is stopped.
 pub fn serve(options: ServeOptions) -> anyhow::Result<()> {
     let listener = std::net::TcpListener::bind((options.bind.as_str(), options.port))
-        .with_context(|| {
-            format!(
-                "cannot listen on {}:{}; is another server using the port? Try --port",
-                options.bind, options.port
-            )
-        })?;
+        .map_err(|e| anyhow::anyhow!(listen_error(&options.bind, options.port, &e)))?;
     let addr: SocketAddr = listener.local_addr()?;
     let mut session = Session::new(BuildOptions {
         root: options.root.clone(),
@@ -228,6 +223,27 @@ fn snapshot(built: &Built) -> Snapshot {
     }
 }
 
+/// Why `bind:port` cannot be listened on, and what to do.
+fn listen_error(bind: &str, port: u16, e: &std::io::Error) -> String {
+    let what = match e.kind() {
+        std::io::ErrorKind::AddrInUse => {
+            "another server is using the port; stop it or pick another with --port".to_string()
+        }
+        std::io::ErrorKind::AddrNotAvailable => format!(
+            "{bind} is not an address of this machine; --bind takes one of its addresses, \
+             127.0.0.1 (this machine only) or 0.0.0.0 (every network)"
+        ),
+        std::io::ErrorKind::PermissionDenied => {
+            "ports below 1024 need extra rights; pick another with --port".to_string()
+        }
+        _ => format!(
+            "{e}; --bind takes an address such as 127.0.0.1 (this machine only) or 0.0.0.0 \
+             (every network)"
+        ),
+    };
+    format!("cannot listen on {bind}:{port}: {what}")
+}
+
 /// `content/articles/x.md changed` or `3 files changed`.
 fn describe(root: &std::path::Path, paths: &[PathBuf]) -> String {
     match paths {
@@ -277,6 +293,26 @@ fn open_browser(url: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn listen_errors_say_what_to_do() {
+        use std::io::{Error, ErrorKind};
+        let busy = listen_error("127.0.0.1", 1111, &Error::from(ErrorKind::AddrInUse));
+        assert!(
+            busy.contains("another server") && busy.contains("--port"),
+            "{busy}"
+        );
+        let foreign = listen_error(
+            "192.0.2.55",
+            1111,
+            &Error::from(ErrorKind::AddrNotAvailable),
+        );
+        assert!(
+            foreign.contains("192.0.2.55 is not an address of this machine"),
+            "{foreign}"
+        );
+        assert!(!foreign.contains("another server"), "{foreign}");
+    }
 
     #[test]
     fn a_panic_becomes_its_message() {
