@@ -3,10 +3,12 @@
 //! and error messages to browsers over Server-Sent Events.
 //!
 //! Only files of the built site can be served: a request path is decoded, checked, and
-//! looked up in the build's file table, never joined onto a folder on disk.
+//! looked up in the build's file table, never joined onto a folder on disk. Every request,
+//! the live-reload endpoints included, must name this server in `Host:` (see `host`).
 
 use axum::body::Body;
 use axum::http::{header, HeaderValue, Method, Request, Response, StatusCode};
+use axum::middleware::Next;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::IntoResponse;
 use axum::routing::get;
@@ -18,6 +20,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 use tokio::sync::broadcast;
 
+use super::host::AllowedHosts;
 use crate::build::SiteFiles;
 
 /// URL prefix of the server's own endpoints; no site path starts with it.
@@ -96,8 +99,8 @@ impl Live {
     }
 }
 
-/// The HTTP application.
-pub fn app(live: Arc<Live>) -> Router {
+/// The HTTP application; it answers only requests for one of `hosts`.
+pub fn app(live: Arc<Live>, hosts: Arc<AllowedHosts>) -> Router {
     let events = Arc::clone(&live);
     Router::new()
         .route(
@@ -117,6 +120,48 @@ pub fn app(live: Arc<Live>) -> Router {
             let live = Arc::clone(&live);
             async move { serve_path(&live, request.method(), request.uri().path()) }
         })
+        .layer(axum::middleware::from_fn(
+            move |request: Request<Body>, next: Next| {
+                let hosts = Arc::clone(&hosts);
+                async move {
+                    match refused_host(&hosts, &request) {
+                        Some(text) => forbidden(text),
+                        None => next.run(request).await,
+                    }
+                }
+            },
+        ))
+}
+
+/// The 403 text when the request names a host other than this server's (in `Host:`, or
+/// in an absolute request URI); `None` when it may be answered.
+fn refused_host(hosts: &AllowedHosts, request: &Request<Body>) -> Option<String> {
+    let headers = request
+        .headers()
+        .get_all(header::HOST)
+        .iter()
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    // An authority may carry `user@`: only what follows names the server.
+    let authority = request.uri().authority().map(|a| {
+        let text = a.as_str();
+        text.rsplit_once('@').map_or(text, |(_, h)| h).to_string()
+    });
+    headers
+        .chain(authority)
+        .find(|host| !hosts.allows(host))
+        .map(|host| hosts.refusal(&host))
+}
+
+fn forbidden(text: String) -> Response<Body> {
+    (
+        StatusCode::FORBIDDEN,
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        text,
+    )
+        .into_response()
 }
 
 async fn events_stream(live: Arc<Live>) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {

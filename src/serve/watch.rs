@@ -6,9 +6,15 @@
 //! milliseconds after the editor closes the file, never from a half-written one. A file
 //! still open for writing (only "modified" so far) holds the batch until [`QUIET`] passes
 //! without events; nothing holds it longer than [`MAX_WAIT`].
+//!
+//! inotify forgets a folder that is deleted or moved away, and notify never watches it
+//! again when it comes back: the site's root is watched on its own (not recursively) so
+//! that a folder of [`FOLDERS`] appearing, disappearing or moving is seen, and
+//! [`SiteWatcher::refresh`] then watches it anew. Its path classifies as "all of this part
+//! changed", which also covers files written before the new watch was in place.
 
 use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind};
-use notify::{EventKind, RecursiveMode, Watcher};
+use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
@@ -23,6 +29,8 @@ pub const SETTLE: Duration = Duration::from_millis(5);
 pub const QUIET: Duration = Duration::from_millis(25);
 /// A batch never waits longer than this, even while events keep coming.
 const MAX_WAIT: Duration = Duration::from_millis(1000);
+/// The folders below the root watched recursively.
+pub const FOLDERS: [&str; 3] = ["content", "templates", "static"];
 
 /// Changed paths, and whether the event says they are complete: closed after writing,
 /// renamed into place, removed, or a folder created.
@@ -31,6 +39,7 @@ pub type WatchEvent = (Vec<PathBuf>, bool);
 /// Which part of the site a path belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChangeKind {
+    /// `config.toml`, or the `content/` folder itself: everything.
     Config,
     Article,
     ProfileOrPage,
@@ -62,7 +71,10 @@ pub fn classify_path(root: &Path, path: &Path, output: &Path) -> ChangeKind {
     // only folders matter, and they are seen as directories when they still exist.
     let markdown = name.ends_with(".md") || path.is_dir();
     match parts.as_slice() {
-        ["config.toml"] => ChangeKind::Config,
+        // The folder itself created, removed or moved: everything in it changed.
+        ["config.toml"] | ["content"] => ChangeKind::Config,
+        ["templates"] => ChangeKind::Template,
+        ["static"] => ChangeKind::Static,
         ["content", "articles", ..] if markdown => ChangeKind::Article,
         ["content", "companies" | "pages" | "editions", ..] if markdown => {
             ChangeKind::ProfileOrPage
@@ -94,25 +106,71 @@ pub fn classify(root: &Path, paths: &[PathBuf], output: &Path) -> Option<Changes
     any.then_some(changes)
 }
 
-/// A watcher over `config.toml`, `content/`, `templates/` and `static/` (not the output
-/// or `target/`), delivering changed paths on a channel.
-pub fn watch(root: &Path) -> notify::Result<(notify::RecommendedWatcher, Receiver<WatchEvent>)> {
+/// Watches `config.toml`, `content/`, `templates/` and `static/` (not the output or
+/// `target/`) below one root.
+pub struct SiteWatcher {
+    watcher: RecommendedWatcher,
+    root: PathBuf,
+}
+
+/// A watcher over the site below `root`, delivering changed paths on a channel.
+pub fn watch(root: &Path) -> notify::Result<(SiteWatcher, Receiver<WatchEvent>)> {
     let (tx, rx) = std::sync::mpsc::channel();
-    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+    let site_root = root.to_path_buf();
+    let watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         if let Ok(event) = event {
-            if let Some(complete) = completeness(&event.kind) {
-                let _ = tx.send((event.paths, complete));
+            if let Some(change) = change(&site_root, event) {
+                let _ = tx.send(change);
             }
         }
     })?;
-    watcher.watch(root, RecursiveMode::NonRecursive)?;
-    for dir in ["content", "templates", "static"] {
-        let path = root.join(dir);
-        if path.is_dir() {
-            watcher.watch(&path, RecursiveMode::Recursive)?;
-        }
+    let mut site = SiteWatcher {
+        watcher,
+        root: root.to_path_buf(),
+    };
+    site.watcher.watch(root, RecursiveMode::NonRecursive)?;
+    for folder in FOLDERS {
+        site.rewatch(folder)?;
     }
-    Ok((watcher, rx))
+    Ok((site, rx))
+}
+
+impl SiteWatcher {
+    /// Watches anew each folder of [`FOLDERS`] whose own path is in `paths` (created,
+    /// removed, moved away or back). Returns the folders that could not be watched, with
+    /// the reason.
+    pub fn refresh(&mut self, paths: &[PathBuf]) -> Vec<(&'static str, notify::Error)> {
+        let touched: Vec<&'static str> = FOLDERS
+            .into_iter()
+            .filter(|folder| paths.contains(&self.root.join(folder)))
+            .collect();
+        touched
+            .into_iter()
+            .filter_map(|folder| self.rewatch(folder).err().map(|e| (folder, e)))
+            .collect()
+    }
+
+    /// Drops whatever watch the folder had (none, after inotify lost it) and watches it
+    /// again if it is there.
+    fn rewatch(&mut self, folder: &str) -> notify::Result<()> {
+        let path = self.root.join(folder);
+        let _ = self.watcher.unwatch(&path);
+        if path.is_dir() {
+            self.watcher.watch(&path, RecursiveMode::Recursive)?;
+        }
+        Ok(())
+    }
+}
+
+/// What an event changed. When events were lost (the kernel's queue overflowed during a
+/// huge checkout), every watched folder and the config: watched anew and rebuilt whole.
+pub fn change(root: &Path, event: notify::Event) -> Option<WatchEvent> {
+    if event.need_rescan() {
+        let mut all: Vec<PathBuf> = FOLDERS.iter().map(|f| root.join(f)).collect();
+        all.push(root.join("config.toml"));
+        return Some((all, true));
+    }
+    completeness(&event.kind).map(|complete| (event.paths, complete))
 }
 
 /// Whether an event of this kind leaves its file complete; `None` for reads, which are no
@@ -189,6 +247,14 @@ mod tests {
     }
 
     #[test]
+    fn a_site_folder_itself_changes_all_of_its_part() {
+        assert_eq!(kind("content"), ChangeKind::Config);
+        assert_eq!(kind("templates"), ChangeKind::Template);
+        assert_eq!(kind("static"), ChangeKind::Static);
+        assert_eq!(kind("public"), ChangeKind::Ignored);
+    }
+
+    #[test]
     fn ignores_editor_files_output_and_strangers() {
         for rel in [
             "content/articles/.r1.md.swp",
@@ -245,6 +311,22 @@ mod tests {
         let started = Instant::now();
         assert_eq!(next_batch(&rx), Some(vec![a]));
         assert!(started.elapsed() >= QUIET);
+    }
+
+    #[test]
+    fn lost_events_rebuild_and_rewatch_everything() {
+        use notify::event::Flag;
+        let root = Path::new("/site");
+        let lost = notify::Event::new(EventKind::Other).set_flag(Flag::Rescan);
+        let (paths, complete) = change(root, lost).unwrap();
+        assert!(complete);
+        for folder in FOLDERS {
+            assert!(paths.contains(&root.join(folder)), "{folder}");
+        }
+        assert!(classify(root, &paths, Path::new("public")).unwrap().all);
+        let read = notify::Event::new(EventKind::Access(AccessKind::Close(AccessMode::Read)))
+            .add_path(root.join("static/a.css"));
+        assert_eq!(change(root, read), None);
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod large_inputs;
 mod output_safety;
 mod properties;
 mod publish;
+mod serve_safety;
 mod support;
 mod template_safety;
 mod timeline;
