@@ -94,7 +94,7 @@ pub fn serve(options: ServeOptions) -> anyhow::Result<()> {
                     started.elapsed().as_millis()
                 )
             );
-            live.publish(snapshot(&built), Message::Reload);
+            live.publish(snapshot(&built, &root), Message::Reload);
             drop(built);
             session.prepare();
         }
@@ -164,7 +164,7 @@ fn watch_and_rebuild(
                     Message::Reload
                 };
                 let rendered = built.rendered;
-                live.publish(snapshot(&built), message);
+                live.publish(snapshot(&built, root), message);
                 say!(
                     "{what}: {rendered} page{} re-rendered, {} file{} changed in {} ms",
                     if rendered == 1 { "" } else { "s" },
@@ -209,8 +209,9 @@ fn catch_panic<T>(work: impl FnOnce() -> T) -> Result<T, String> {
     })
 }
 
-fn snapshot(built: &Built) -> Snapshot {
+fn snapshot(built: &Built, site: &std::path::Path) -> Snapshot {
     Snapshot {
+        site: site.to_path_buf(),
         files: Arc::clone(&built.files),
         copies: built
             .copies

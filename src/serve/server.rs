@@ -36,6 +36,8 @@ pub struct Snapshot {
     pub files: Arc<SiteFiles>,
     /// Static files: output path -> source file.
     pub copies: HashMap<String, PathBuf>,
+    /// The site's folder, resolved: a static file is served only from inside it.
+    pub site: PathBuf,
     /// `/` or `/sub/`.
     pub base_path: String,
     /// The last build's errors, shown over every page until fixed.
@@ -86,6 +88,7 @@ impl Live {
         let snapshot = Snapshot {
             files: Arc::clone(&current.files),
             copies: current.copies.clone(),
+            site: current.site.clone(),
             base_path: current.base_path.clone(),
             error: error.clone(),
             building: current.building,
@@ -229,6 +232,10 @@ pub fn serve_path(live: &Live, method: &Method, raw_path: &str) -> Response<Body
         return file_response(&key, bytes.to_vec(), StatusCode::OK);
     }
     if let Some(source) = snapshot.copies.get(&key) {
+        // A static file that became a link out of the site since the build is not served.
+        if crate::build::link_inside(source, &snapshot.site).is_err() {
+            return not_found(&snapshot);
+        }
         return match std::fs::read(source) {
             Ok(bytes) => file_response(&key, bytes, StatusCode::OK),
             Err(_) => not_found(&snapshot),

@@ -361,3 +361,24 @@ fn serve_answers_from_the_last_build_while_a_slow_rebuild_runs() {
         "the rebuild took too little time to show anything ({answered} requests answered)"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn serve_never_serves_a_static_file_turned_into_a_link_out_of_the_site() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret"), "private key").unwrap();
+    let site = one_article_site().file("static/notes.txt", "public notes");
+    let serve = Serving::start(&site, &[]);
+    serve.wait_for_text("/notes.txt", "public notes");
+    // Replaced by a link: the rebuild fails (a link out of the site), and the last good
+    // build's list still names the file; what it now leads to is not served.
+    let notes = site.root().join("static/notes.txt");
+    std::fs::remove_file(&notes).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("secret"), &notes).unwrap();
+    serve.wait_for("the rebuild to fail on the link", || {
+        serve.log().contains("outside the site's folder")
+    });
+    let (status, body) = serve.get("/notes.txt");
+    assert_eq!(status, 404, "{body}");
+    assert!(!body.contains("private key"), "{body}");
+}
