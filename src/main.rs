@@ -58,7 +58,9 @@ enum Command {
         /// The site's folder, holding config.toml.
         #[arg(short, long, default_value = ".")]
         root: PathBuf,
-        /// The address to listen on; keep 127.0.0.1 unless others must reach it.
+        /// The address to listen on; keep 127.0.0.1 unless others must reach it. Requests
+        /// are answered only when addressed to localhost, 127.0.0.1, [::1] or this address
+        /// (on 0.0.0.0 or ::, any IP address); other Host names get a 403.
         #[arg(long, default_value = "127.0.0.1")]
         bind: String,
         /// The port to listen on (0 picks a free one).
