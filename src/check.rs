@@ -1,7 +1,8 @@
 //! `digest check`: builds the site in memory (writing nothing), then checks what a build
 //! accepts but an editor would want to know: broken internal links and anchors, near-
 //! duplicate company or tag names, articles without a summary, events far from their
-//! article's date, future-dated articles, and drafts.
+//! article's date, future-dated articles, and drafts. Links in Markdown whose URL scheme is
+//! not allowed (`javascript:`, `data:`...: the build shows them as text) are errors.
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -32,8 +33,23 @@ pub fn check(options: &BuildOptions, today: &str) -> Result<Report, BuildError> 
     })?;
     let mut report = Report::default();
     check_links(&built, &mut report);
+    report.errors.extend(unsafe_links(&built.site));
     check_content(&built.site, today, &mut report);
     Ok(report)
+}
+
+/// The Markdown links and images that the build left out for their URL's scheme, each at
+/// its position in its file.
+fn unsafe_links(site: &crate::site::Site) -> Vec<Diagnostic> {
+    let articles = site.articles.iter().map(|a| &a.link_problems);
+    let profiles = site.profiles.iter().map(|p| &p.link_problems);
+    let pages = site.pages.iter().map(|p| &p.link_problems);
+    articles
+        .chain(profiles)
+        .chain(pages)
+        .flatten()
+        .cloned()
+        .collect()
 }
 
 /// Every `href`/`src` into the site must name a built file, and every `#anchor` an id there.

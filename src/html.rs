@@ -1,4 +1,51 @@
-//! HTML text escaping, shared by every stage that writes markup by hand.
+//! HTML text escaping, shared by every stage that writes markup by hand, and the
+//! characters that XML 1.0 forbids (so that feeds and sitemaps stay well-formed).
+
+use std::borrow::Cow;
+
+/// The character that stands for one that XML forbids, wherever output must stay XML.
+pub const REPLACEMENT: char = '\u{fffd}';
+
+/// Characters that may not appear in an XML 1.0 document (nor sensibly in HTML): the C0
+/// controls other than tab, line feed and carriage return, and the noncharacters U+FFFE
+/// and U+FFFF. (Lone surrogates cannot occur in a Rust string.)
+pub fn is_forbidden(c: char) -> bool {
+    (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{fffe}' | '\u{ffff}')
+}
+
+/// Whether `byte` may start a forbidden character: a C0 control, or 0xEF (the first byte
+/// of U+FFFE and U+FFFF, and of other characters, so it is only a hint).
+fn may_start_forbidden(byte: u8) -> bool {
+    (byte < b' ' && !matches!(byte, b'\t' | b'\n' | b'\r')) || byte == 0xef
+}
+
+/// The byte offset and value of the first [`is_forbidden`] character of `text`: one scan
+/// of its bytes when there is none.
+pub fn first_forbidden(text: &str) -> Option<(usize, char)> {
+    let start = text.bytes().position(may_start_forbidden)?;
+    text[start..]
+        .char_indices()
+        .find(|&(_, c)| is_forbidden(c))
+        .map(|(i, c)| (start + i, c))
+}
+
+/// `text` with every [`is_forbidden`] character replaced by U+FFFD; borrowed when there is
+/// none.
+pub fn xml_safe(text: &str) -> Cow<'_, str> {
+    match first_forbidden(text) {
+        None => Cow::Borrowed(text),
+        Some((at, _)) => {
+            let mut out = String::with_capacity(text.len() + 2);
+            out.push_str(&text[..at]);
+            out.extend(
+                text[at..]
+                    .chars()
+                    .map(|c| if is_forbidden(c) { REPLACEMENT } else { c }),
+            );
+            Cow::Owned(out)
+        }
+    }
+}
 
 /// Escapes text for HTML element content and double-quoted attributes.
 pub fn escape(text: &str) -> String {
@@ -17,7 +64,9 @@ pub fn escape_to(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()
     substitute(text, entity, |piece| out.write_all(piece.as_bytes()))
 }
 
-/// The entity that stands for `byte` in HTML text and attributes, if it needs one.
+/// The entity that stands for `byte` in HTML text and attributes, if it needs one. C0
+/// controls (which the loader rejects anyway) become U+FFFD, so that escaped text is
+/// always valid XML too: feeds and sitemaps are escaped with this.
 fn entity(byte: u8) -> Option<&'static str> {
     match byte {
         b'&' => Some("&amp;"),
@@ -25,6 +74,8 @@ fn entity(byte: u8) -> Option<&'static str> {
         b'>' => Some("&gt;"),
         b'"' => Some("&quot;"),
         b'\'' => Some("&#39;"),
+        b'\t' | b'\n' | b'\r' => None,
+        0..=0x1f => Some("\u{fffd}"),
         _ => None,
     }
 }
@@ -73,6 +124,27 @@ mod tests {
             super::escape_to(text, &mut written).unwrap();
             assert_eq!(String::from_utf8(written).unwrap(), super::escape(text));
         }
+    }
+
+    #[test]
+    fn escaping_replaces_control_characters_but_keeps_white_space() {
+        assert_eq!(
+            super::escape("a\u{0}b\u{1b}c\td\ne\rf"),
+            "a\u{fffd}b\u{fffd}c\td\ne\rf"
+        );
+    }
+
+    #[test]
+    fn xml_safe_replaces_what_xml_forbids_only() {
+        use std::borrow::Cow;
+        assert!(matches!(
+            super::xml_safe("plain \u{ff0c} text\t\n"),
+            Cow::Borrowed(_)
+        ));
+        assert_eq!(
+            super::xml_safe("a\u{0}\u{7}\u{fffe}\u{ffff}\u{fffd}z"),
+            "a\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}z"
+        );
     }
 
     #[test]
