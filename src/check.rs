@@ -200,21 +200,25 @@ fn near_duplicates<'a>(
         .iter()
         .map(|(n, _)| name_key(n).replace(['-', '_', '.'], ""))
         .collect();
+    // The digits of each key, once (not twice per pair compared).
+    let digits: Vec<String> = keys
+        .iter()
+        .map(|k| k.chars().filter(char::is_ascii_digit).collect())
+        .collect();
     let mut by_key: HashMap<&str, usize> = HashMap::new();
     for (i, key) in keys.iter().enumerate() {
         // Same key once spaces and punctuation are gone, or one typo apart (two in long
         // names); short words one letter apart ("chips", "china") and names whose numbers
         // differ (versions: "o1-mini" and "o3-mini", "DeepSeek-V3" and "DeepSeek-R1") are
         // left alone.
-        let digits = |k: &str| k.chars().filter(char::is_ascii_digit).collect::<String>();
         let similar = by_key.get(key.as_str()).copied().or_else(|| {
             let allowed = if key.len() >= 10 { 2 } else { 1 };
             (key.len() >= 6)
                 .then(|| {
-                    keys[..i].iter().position(|k| {
+                    keys[..i].iter().zip(&digits).position(|(k, d)| {
                         k.len().abs_diff(key.len()) <= allowed
                             && k.len() >= 6
-                            && digits(k) == digits(key)
+                            && *d == digits[i]
                             && edit_distance(k, key) <= allowed
                     })
                 })
