@@ -33,9 +33,13 @@ pub fn first_forbidden(text: &str) -> Option<(usize, char)> {
                 .fold(false, |any, &b| any | may_start_forbidden(b))
         })
         .count();
-    let start = clean * BLOCK;
+    let mut start = clean * BLOCK;
     if start >= bytes.len() {
         return None;
+    }
+    // A block may start inside a character; the one before was clean.
+    while !text.is_char_boundary(start) {
+        start -= 1;
     }
     text[start..]
         .char_indices()
@@ -187,6 +191,9 @@ mod tests {
             );
         }
         assert_eq!(super::first_forbidden(&"\t\r\n\u{ff0c}".repeat(50)), None);
+        // A block that starts inside a character.
+        let text = format!("x{}\u{0}", "é".repeat(20));
+        assert_eq!(super::first_forbidden(&text), Some((41, '\u{0}')));
     }
 
     #[test]
