@@ -44,9 +44,11 @@ fn unsafe_links(site: &crate::site::Site) -> Vec<Diagnostic> {
     let articles = site.articles.iter().map(|a| &a.link_problems);
     let profiles = site.profiles.iter().map(|p| &p.link_problems);
     let pages = site.pages.iter().map(|p| &p.link_problems);
+    let intros = site.edition_intros.iter().map(|i| &i.link_problems);
     articles
         .chain(profiles)
         .chain(pages)
+        .chain(intros)
         .flatten()
         .cloned()
         .collect()

@@ -227,7 +227,7 @@ pub fn parse_article(
         summary_text,
         summary_is_own,
         body_html: rendered.html,
-        link_problems: super::url::body_problems(path, &split, &rendered.unsafe_links),
+        link_problems: url::body_problems(path, &split, &rendered.unsafe_links),
         toc: rendered.toc,
         word_count: rendered.word_count,
         companies,

@@ -64,6 +64,10 @@ fn script_links_in_markdown_are_text_in_the_build_and_errors_in_check() {
         .file(
             "content/pages/about.md",
             "+++\ntitle = \"About\"\n+++\n\n[me](javascript:x)\n",
+        )
+        .file(
+            "content/editions/2025-W01.md",
+            "+++\n+++\n[x](vbscript:y)\n",
         );
     site.build_ok();
     let page = site.output("2025/01/a/index.html");
@@ -83,7 +87,7 @@ fn script_links_in_markdown_are_text_in_the_build_and_errors_in_check() {
     assert_eq!(out.status.code(), Some(1), "check fails");
     let stderr = String::from_utf8_lossy(&out.stderr);
     let found: Vec<&str> = stderr.lines().filter(|l| l.contains(" scheme")).collect();
-    assert_eq!(found.len(), 4, "{stderr}");
+    assert_eq!(found.len(), 5, "{stderr}");
     assert!(found[0].contains("content/articles/a.md:6:6: the link to `javascript:alert(1)` uses the `javascript:` scheme"), "{stderr}");
     assert!(
         found[0].ends_with("; the build shows its text without the link"),
@@ -98,6 +102,10 @@ fn script_links_in_markdown_are_text_in_the_build_and_errors_in_check() {
     assert!(found[2].contains("content/articles/a.md:8:41: the link to `VBScript:msgbox(1)` uses the `vbscript:` scheme"), "{stderr}");
     assert!(
         found[3].contains("content/pages/about.md:5:1: the link to `javascript:x`"),
+        "{stderr}"
+    );
+    assert!(
+        found[4].contains("content/editions/2025-W01.md:3:1: the link to `vbscript:y`"),
         "{stderr}"
     );
 }
