@@ -82,7 +82,18 @@ pub fn check_links(built: &Built, report: &mut Report) {
             .chain(attributes(&text, "src"))
         {
             report.links_checked += 1;
-            if let Some(problem) = broken(page, &link, base, &ids, &built.files, &statics) {
+            // The build writes no such link itself: it comes from raw HTML in Markdown,
+            // which is passed through as written.
+            let problem = crate::content::url::disallowed_scheme(&link).map(|scheme| {
+                format!(
+                    "the link `{link}` uses the `{scheme}:` scheme, which is not allowed: it \
+                     comes from raw HTML in the Markdown, which is published as written; use \
+                     an http://, https://, mailto: or site-relative URL"
+                )
+            });
+            if let Some(problem) =
+                problem.or_else(|| broken(page, &link, base, &ids, &built.files, &statics))
+            {
                 report.errors.push(Diagnostic::file(
                     &PathBuf::from(format!("public/{page}")),
                     problem,
