@@ -4,6 +4,8 @@
 //! article's date, future-dated articles, and drafts. Links in Markdown whose URL scheme is
 //! not allowed (`javascript:`, `data:`...: the build shows them as text) are errors.
 
+mod near;
+
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
@@ -219,6 +221,7 @@ fn near_duplicates<'a>(
         .map(|k| k.chars().filter(char::is_ascii_digit).collect())
         .collect();
     let mut by_key: HashMap<&str, usize> = HashMap::new();
+    let mut near = near::NearIndex::default();
     for (i, key) in keys.iter().enumerate() {
         // Same key once spaces and punctuation are gone, or one typo apart (two in long
         // names); short words one letter apart ("chips", "china") and names whose numbers
@@ -228,10 +231,11 @@ fn near_duplicates<'a>(
             let allowed = if key.len() >= 10 { 2 } else { 1 };
             (key.len() >= 6)
                 .then(|| {
-                    keys[..i].iter().zip(&digits).position(|(k, d)| {
+                    near.candidates(key).into_iter().find(|&j| {
+                        let k = &keys[j];
                         k.len().abs_diff(key.len()) <= allowed
                             && k.len() >= 6
-                            && *d == digits[i]
+                            && digits[j] == digits[i]
                             && edit_distance(k, key) <= allowed
                     })
                 })
@@ -258,5 +262,6 @@ fn near_duplicates<'a>(
             ));
         }
         by_key.insert(key.as_str(), i);
+        near.insert(key, i);
     }
 }
