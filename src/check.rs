@@ -1,7 +1,10 @@
 //! `digest check`: builds the site in memory (writing nothing), then checks what a build
 //! accepts but an editor would want to know: broken internal links and anchors, near-
 //! duplicate company or tag names, articles without a summary, events far from their
-//! article's date, future-dated articles, and drafts.
+//! article's date, future-dated articles, and drafts. Links in Markdown whose URL scheme is
+//! not allowed (`javascript:`, `data:`...: the build shows them as text) are errors.
+
+mod near;
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -32,8 +35,25 @@ pub fn check(options: &BuildOptions, today: &str) -> Result<Report, BuildError> 
     })?;
     let mut report = Report::default();
     check_links(&built, &mut report);
+    report.errors.extend(unsafe_links(&built.site));
     check_content(&built.site, today, &mut report);
     Ok(report)
+}
+
+/// The Markdown links and images that the build left out for their URL's scheme, each at
+/// its position in its file.
+fn unsafe_links(site: &crate::site::Site) -> Vec<Diagnostic> {
+    let articles = site.articles.iter().map(|a| &a.link_problems);
+    let profiles = site.profiles.iter().map(|p| &p.link_problems);
+    let pages = site.pages.iter().map(|p| &p.link_problems);
+    let intros = site.edition_intros.iter().map(|i| &i.link_problems);
+    articles
+        .chain(profiles)
+        .chain(pages)
+        .chain(intros)
+        .flatten()
+        .cloned()
+        .collect()
 }
 
 /// Every `href`/`src` into the site must name a built file, and every `#anchor` an id there.
@@ -64,7 +84,18 @@ pub fn check_links(built: &Built, report: &mut Report) {
             .chain(attributes(&text, "src"))
         {
             report.links_checked += 1;
-            if let Some(problem) = broken(page, &link, base, &ids, &built.files, &statics) {
+            // The build writes no such link itself: it comes from raw HTML in Markdown,
+            // which is passed through as written.
+            let problem = crate::content::url::disallowed_scheme(&link).map(|scheme| {
+                format!(
+                    "the link `{link}` uses the `{scheme}:` scheme, which is not allowed: it \
+                     comes from raw HTML in the Markdown, which is published as written; use \
+                     an http://, https://, mailto: or site-relative URL"
+                )
+            });
+            if let Some(problem) =
+                problem.or_else(|| broken(page, &link, base, &ids, &built.files, &statics))
+            {
                 report.errors.push(Diagnostic::file(
                     &PathBuf::from(format!("public/{page}")),
                     problem,
@@ -184,21 +215,27 @@ fn near_duplicates<'a>(
         .iter()
         .map(|(n, _)| name_key(n).replace(['-', '_', '.'], ""))
         .collect();
+    // The digits of each key, once (not twice per pair compared).
+    let digits: Vec<String> = keys
+        .iter()
+        .map(|k| k.chars().filter(char::is_ascii_digit).collect())
+        .collect();
     let mut by_key: HashMap<&str, usize> = HashMap::new();
+    let mut near = near::NearIndex::default();
     for (i, key) in keys.iter().enumerate() {
         // Same key once spaces and punctuation are gone, or one typo apart (two in long
         // names); short words one letter apart ("chips", "china") and names whose numbers
         // differ (versions: "o1-mini" and "o3-mini", "DeepSeek-V3" and "DeepSeek-R1") are
         // left alone.
-        let digits = |k: &str| k.chars().filter(char::is_ascii_digit).collect::<String>();
         let similar = by_key.get(key.as_str()).copied().or_else(|| {
             let allowed = if key.len() >= 10 { 2 } else { 1 };
             (key.len() >= 6)
                 .then(|| {
-                    keys[..i].iter().position(|k| {
+                    near.candidates(key).into_iter().find(|&j| {
+                        let k = &keys[j];
                         k.len().abs_diff(key.len()) <= allowed
                             && k.len() >= 6
-                            && digits(k) == digits(key)
+                            && digits[j] == digits[i]
                             && edit_distance(k, key) <= allowed
                     })
                 })
@@ -225,5 +262,6 @@ fn near_duplicates<'a>(
             ));
         }
         by_key.insert(key.as_str(), i);
+        near.insert(key, i);
     }
 }

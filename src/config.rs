@@ -2,6 +2,7 @@
 //! the key and its line), with the base URL split into the origin and the path prefix every
 //! internal link carries.
 
+mod keys;
 mod taxonomies;
 
 use serde::Deserialize;
@@ -92,7 +93,7 @@ pub struct Config {
 
 impl Config {
     /// Reads `config.toml` in `root`.
-    pub fn load(root: &Path) -> Result<Config, Diagnostic> {
+    pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
         let path = crate::display_path(root, "config.toml");
         let text = std::fs::read(root.join("config.toml")).map_err(|e| {
             Diagnostic::file(
@@ -101,14 +102,36 @@ impl Config {
                     "cannot read the site's config.toml ({e}); run digest in a site's folder or pass --root DIR"
                 ),
             )
+        })
+        .map_err(|d| vec![d])?;
+        let text = String::from_utf8(text).map_err(|_| {
+            vec![Diagnostic::file(
+                &path,
+                "config.toml is not valid UTF-8 text",
+            )]
         })?;
-        let text = String::from_utf8(text)
-            .map_err(|_| Diagnostic::file(&path, "config.toml is not valid UTF-8 text"))?;
+        crate::content::controls::check(&path, &text).map_err(|d| vec![d])?;
         Self::parse(&path, &crate::content::front_matter::normalize(&text))
     }
 
-    /// Parses the text of a config file; `path` names it in errors.
-    pub fn parse(path: &Path, text: &str) -> Result<Config, Diagnostic> {
+    /// Parses the text of a config file; `path` names it in errors. Every unknown key is
+    /// reported; other problems one at a time.
+    pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
+        let unknown = keys::unknown(text, KEYS);
+        if unknown.is_empty() {
+            return Self::parse_known(path, text).map_err(|d| vec![d]);
+        }
+        let offsets: Vec<usize> = unknown.iter().map(|(offset, _)| *offset).collect();
+        let positions = crate::content::positions::line_cols(text, &offsets);
+        Err(unknown
+            .into_iter()
+            .zip(positions)
+            .map(|((_, message), (line, col))| Diagnostic::at(path, line, col, message))
+            .collect())
+    }
+
+    /// [`Config::parse`] for a text whose keys are all known.
+    fn parse_known(path: &Path, text: &str) -> Result<Config, Diagnostic> {
         if text.trim().is_empty() {
             return Err(Diagnostic::file(
                 path,
@@ -243,7 +266,7 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> Result<Config, Diagnostic> {
-        Config::parse(Path::new("config.toml"), text)
+        Config::parse(Path::new("config.toml"), text).map_err(|mut ds| ds.remove(0))
     }
 
     #[test]
@@ -283,6 +306,25 @@ mod tests {
             "{}",
             e.message
         );
+    }
+
+    #[test]
+    fn every_unknown_key_is_reported_at_its_own_line() {
+        let text = "title = \"t\"\ntitel = 1\nbase_url = \"https://e.com\"\n  paginate = 3\n[editions]\nperiod = \"week\"\nenable = true\n";
+        let errs = Config::parse(Path::new("config.toml"), text).unwrap_err();
+        let shown: Vec<String> = errs.iter().map(|d| d.to_string()).collect();
+        assert_eq!(shown.len(), 3, "{shown:#?}");
+        assert!(
+            shown[0].starts_with(
+                "config.toml:2:1: unknown key `titel` in config.toml; did you mean `title`?"
+            ),
+            "{shown:#?}"
+        );
+        assert!(
+            shown[1].starts_with("config.toml:4:3: unknown key `paginate`"),
+            "{shown:#?}"
+        );
+        assert!(shown[2].starts_with("config.toml:7:1: unknown key `enable` in a `[editions]` table; did you mean `enabled`?"), "{shown:#?}");
     }
 
     #[test]

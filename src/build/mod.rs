@@ -41,7 +41,7 @@ pub fn built_line(articles: usize, files: usize, millis: u128) -> String {
 /// Loads the config with the command line's overrides applied.
 pub fn load_config(options: &BuildOptions) -> Result<Config, BuildError> {
     let fail = |d: Diagnostic| BuildError(vec![d]);
-    let config = Config::load(&options.root).map_err(fail)?;
+    let config = Config::load(&options.root).map_err(BuildError)?;
     match &options.base_url {
         Some(url) => config
             .with_base_url(url)

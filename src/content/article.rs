@@ -8,7 +8,10 @@ use toml::Spanned;
 
 use super::front_matter::{self, Split};
 use super::markdown::{self, TocEntry};
-use super::names::NameList;
+use super::names::{self, NameList};
+use super::positions;
+use super::unique::UniqueIds;
+use super::url;
 use super::RenderEnv;
 use crate::date::PostDate;
 use crate::error::Diagnostic;
@@ -35,10 +38,9 @@ struct FrontMatter {
     date: Option<Spanned<toml::Value>>,
     updated: Option<Spanned<toml::Value>>,
     summary: Option<String>,
+    companies: Option<Spanned<NameList>>,
     #[serde(default)]
-    companies: NameList,
-    #[serde(default)]
-    sources: Vec<Source>,
+    sources: Vec<RawSource>,
     #[serde(default)]
     events: Vec<RawEvent>,
     #[serde(default)]
@@ -54,8 +56,15 @@ struct FrontMatter {
 struct RawEvent {
     date: Spanned<toml::Value>,
     title: String,
-    #[serde(default)]
-    companies: NameList,
+    companies: Option<Spanned<NameList>>,
+}
+
+/// A `[[sources]]` entry as written, its URL located for errors.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSource {
+    title: String,
+    url: Spanned<String>,
 }
 
 /// A source the article draws on.
@@ -104,6 +113,8 @@ pub struct Article {
     pub draft: bool,
     /// A hash of the file's text: equal hashes mean an unchanged article (for rebuilds).
     pub source_hash: u64,
+    /// Links in the body left out for their URL scheme, as problems for `digest check`.
+    pub link_problems: Vec<Diagnostic>,
 }
 
 impl Article {
@@ -177,9 +188,22 @@ pub fn parse_article(
         let span = fm.slug.as_ref().map_or(0..0, |s| s.span());
         problems.push(at(span, m));
     });
-    let companies = fm.companies.cleaned();
+    let companies = companies(fm.companies, &mut |span, m| problems.push(at(span, m)));
     let terms = taxonomy_terms(fm.rest, env.taxonomies, &split, path, &mut problems);
     let events = parse_events(fm.events, &companies, &split, path, &mut problems);
+    let sources = fm
+        .sources
+        .into_iter()
+        .map(|s| {
+            if let Some(m) = url::problem("this source's `url`", s.url.get_ref()) {
+                problems.push(at(s.url.span(), m));
+            }
+            Source {
+                title: s.title,
+                url: s.url.into_inner(),
+            }
+        })
+        .collect();
     let (Some(date), Ok(slug), true) = (date, slug, problems.is_empty()) else {
         return Err(problems);
     };
@@ -203,11 +227,12 @@ pub fn parse_article(
         summary_text,
         summary_is_own,
         body_html: rendered.html,
+        link_problems: url::body_problems(path, &split, &rendered.unsafe_links),
         toc: rendered.toc,
         word_count: rendered.word_count,
         companies,
         terms,
-        sources: fm.sources,
+        sources,
         events,
         draft: fm.draft,
         source_hash: crate::hash::of(&text),
@@ -215,7 +240,8 @@ pub fn parse_article(
 }
 
 /// The names under each declared taxonomy's key; any other key is an error at its line
-/// that suggests the nearest known key and lists the declared taxonomies.
+/// that suggests the nearest known key and lists the declared taxonomies. Keys are located
+/// in one pass over the front matter, however many are wrong.
 fn taxonomy_terms(
     rest: BTreeMap<String, toml::Value>,
     taxonomies: &[String],
@@ -224,39 +250,24 @@ fn taxonomy_terms(
     problems: &mut Vec<Diagnostic>,
 ) -> BTreeMap<String, Vec<String>> {
     let mut terms = BTreeMap::new();
+    let keys = std::cell::OnceCell::new();
+    let keys = || keys.get_or_init(|| front_matter::KeyOffsets::new(split.front_matter));
+    // (byte offset in the front matter, message), located together at the end.
+    let mut located: Vec<(usize, String)> = Vec::new();
     for (key, value) in rest {
-        let at = |message: String| {
-            Diagnostic::at_offset(
-                path,
-                split.front_matter,
-                front_matter::key_offset(split.front_matter, &key),
-                split.front_matter_line,
-                message,
-            )
-        };
         if !taxonomies.contains(&key) {
-            let known: Vec<&str> = KEYS
-                .iter()
-                .copied()
-                .chain(taxonomies.iter().map(String::as_str))
-                .collect();
-            let hint = front_matter::nearest(&key, &known)
-                .map_or(String::new(), |k| format!(" did you mean `{k}`?"));
-            let declared = std::iter::once(crate::config::COMPANIES)
-                .chain(taxonomies.iter().map(String::as_str))
-                .collect::<Vec<_>>()
-                .join(", ");
-            problems.push(at(format!(
-                "unknown key `{key}`:{hint} It is not an article field ({}) nor a declared taxonomy ({declared}); declare new taxonomies with [[taxonomies]] in config.toml",
-                KEYS.join(", ")
-            )));
+            located.push((keys().key(&key), unknown_key(&key, taxonomies)));
             continue;
         }
         let kind = value.type_str();
         let in_list = value.is_array();
         match NameList::deserialize(value) {
             Ok(names) => {
-                terms.insert(key, names.cleaned());
+                let names = names.cleaned();
+                if let Some(m) = names::too_many(&key, names.len()) {
+                    located.push((keys().value(&key), m));
+                }
+                terms.insert(key, names);
             }
             Err(err) => {
                 // Worded as for `companies` (front_matter::explain), with an example of names
@@ -268,8 +279,7 @@ fn taxonomy_terms(
                         } else {
                             expected
                         };
-                        let line = &split.front_matter
-                            [front_matter::key_offset(split.front_matter, &key)..];
+                        let line = &split.front_matter[keys().key(&key)..];
                         let header = line
                             .starts_with('[')
                             .then(|| line.lines().next().unwrap_or("").trim());
@@ -279,17 +289,57 @@ fn taxonomy_terms(
                         "invalid front matter: `{key}` must be a list of names such as [\"first\", \"second\"], or one name, not {kind}; write the names in double quotes"
                     ),
                 };
-                problems.push(Diagnostic::at_offset(
-                    path,
-                    split.front_matter,
-                    front_matter::value_offset(split.front_matter, &key),
-                    split.front_matter_line,
-                    message,
-                ));
+                located.push((keys().value(&key), message));
             }
         }
     }
+    let offsets: Vec<usize> = located.iter().map(|(offset, _)| *offset).collect();
+    let positions = positions::line_cols(split.front_matter, &offsets);
+    for ((_, message), (line, col)) in located.into_iter().zip(positions) {
+        problems.push(Diagnostic::at(
+            path,
+            line + split.front_matter_line - 1,
+            col,
+            message,
+        ));
+    }
     terms
+}
+
+/// The message for a key that is neither an article field nor a declared taxonomy.
+fn unknown_key(key: &str, taxonomies: &[String]) -> String {
+    let known: Vec<&str> = KEYS
+        .iter()
+        .copied()
+        .chain(taxonomies.iter().map(String::as_str))
+        .collect();
+    let hint = front_matter::nearest(key, &known)
+        .map_or(String::new(), |k| format!(" did you mean `{k}`?"));
+    let declared = std::iter::once(crate::config::COMPANIES)
+        .chain(taxonomies.iter().map(String::as_str))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "unknown key `{key}`:{hint} It is not an article field ({}) nor a declared taxonomy ({declared}); declare new taxonomies with [[taxonomies]] in config.toml",
+        KEYS.join(", ")
+    )
+}
+
+/// The names of a `companies` key, if any; more than [`names::MAX_PER_ARTICLE`] is a
+/// problem at the key's value.
+fn companies(
+    names: Option<Spanned<NameList>>,
+    problem: &mut impl FnMut(std::ops::Range<usize>, String),
+) -> Vec<String> {
+    let Some(names) = names else {
+        return Vec::new();
+    };
+    let span = names.span();
+    let names = names.into_inner().cleaned();
+    if let Some(m) = names::too_many(crate::config::COMPANIES, names.len()) {
+        problem(span, m);
+    }
+    names
 }
 
 fn missing(path: &Path, key: &str, example: &str) -> Diagnostic {
@@ -340,32 +390,29 @@ fn parse_events(
     problems: &mut Vec<Diagnostic>,
 ) -> Vec<Event> {
     let mut events: Vec<Event> = Vec::with_capacity(raw.len());
+    let mut anchors = UniqueIds::default();
+    let mut problem = |span: std::ops::Range<usize>, m: String| {
+        problems.push(Diagnostic::at_offset(
+            path,
+            split.front_matter,
+            span.start,
+            split.front_matter_line,
+            m,
+        ))
+    };
     for event in raw {
         let date = match PostDate::from_toml(event.date.get_ref()) {
             Ok(d) => d,
             Err(m) => {
-                let span = event.date.span();
-                problems.push(Diagnostic::at_offset(
-                    path,
-                    split.front_matter,
-                    span.start,
-                    split.front_matter_line,
-                    m,
-                ));
+                problem(event.date.span(), m);
                 continue;
             }
         };
-        let companies = match event.companies.cleaned() {
+        let companies = match companies(event.companies, &mut problem) {
             own if own.is_empty() => article_companies.to_vec(),
             own => own,
         };
-        let base = format!("event-{}-{}", date.iso(), slugify(&event.title));
-        let mut anchor = base.clone();
-        let mut n = 1;
-        while events.iter().any(|e| e.anchor == anchor) {
-            n += 1;
-            anchor = format!("{base}-{n}");
-        }
+        let anchor = anchors.unique(format!("event-{}-{}", date.iso(), slugify(&event.title)));
         events.push(Event {
             date,
             title: event.title.trim().to_string(),
@@ -482,6 +529,20 @@ mod tests {
             errs[0].message.contains(", not a single `[tags]` table;"),
             "{}",
             errs[0].message
+        );
+    }
+
+    #[test]
+    fn a_script_url_in_sources_is_located() {
+        let errs = parse(
+            "+++\ntitle = \"T\"\ndate = 2025-01-01\n[[sources]]\ntitle = \"S\"\nurl = \" JavaScript:alert(1)\"\n+++\n",
+        )
+        .unwrap_err();
+        assert_eq!((errs[0].line, errs[0].col), (6, 7), "{}", errs[0]);
+        assert!(
+            errs[0].message.contains("uses the `javascript:` scheme"),
+            "{}",
+            errs[0]
         );
     }
 

@@ -28,6 +28,8 @@ pub struct EditionIntro {
     pub body_html: String,
     /// A hash of the file's text, for incremental rebuilds.
     pub source_hash: u64,
+    /// Links in the body left out for their URL scheme, as problems for `digest check`.
+    pub link_problems: Vec<Diagnostic>,
 }
 
 pub fn parse_edition_intro(
@@ -50,6 +52,7 @@ pub fn parse_edition_intro(
             .map(|t| t.trim().to_string())
             .filter(|t| !t.is_empty()),
         body_html: rendered.html,
+        link_problems: super::url::body_problems(path, &split, &rendered.unsafe_links),
         source_hash: crate::hash::of(&text),
     })
 }

@@ -2,6 +2,7 @@
 //! the front matter into a typed struct with errors located in the file's own lines.
 
 use serde::de::DeserializeOwned;
+use std::collections::HashMap;
 use std::path::Path;
 
 use crate::error::Diagnostic;
@@ -13,6 +14,8 @@ pub struct Split<'a> {
     /// 1-based file line on which the front matter's first line stands.
     pub front_matter_line: usize,
     pub body: &'a str,
+    /// 1-based file line on which the body starts.
+    pub body_line: usize,
 }
 
 /// Cuts `text` (already free of a BOM and of `\r\n`) at its `+++` fences.
@@ -34,12 +37,17 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     }
     let start = first_line.len() + 1;
     let mut offset = start;
-    for line in text[start.min(text.len())..].split_inclusive('\n') {
+    for (n, line) in text[start.min(text.len())..]
+        .split_inclusive('\n')
+        .enumerate()
+    {
         if line.trim_end() == "+++" {
             return Ok(Split {
                 front_matter: &text[start..offset],
                 front_matter_line: 2,
                 body: &text[offset + line.len()..],
+                // Line 1 is the opening fence, line n + 2 the closing one.
+                body_line: n + 3,
             });
         }
         offset += line.len();
@@ -241,9 +249,57 @@ pub fn key_offset(toml_text: &str, key: &str) -> usize {
     0
 }
 
+/// Where each key is set in a TOML text, as [`key_offset`] finds it, for many keys: one
+/// pass over the text, then a lookup per key (a file with thousands of unknown keys is
+/// reported in linear time).
+pub struct KeyOffsets<'a> {
+    text: &'a str,
+    first: HashMap<&'a str, usize>,
+}
+
+impl<'a> KeyOffsets<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let mut first = HashMap::new();
+        let mut offset = 0;
+        for line in text.split_inclusive('\n') {
+            let trimmed = line.trim_start();
+            let lead = line.len() - trimmed.len();
+            let body = trimmed.trim_start_matches('[');
+            let (key, rest) = match body.strip_prefix('"') {
+                Some(quoted) => quoted.split_once('"').unwrap_or_default(),
+                None => {
+                    let end = body
+                        .find(|c: char| c.is_whitespace() || matches!(c, '=' | ']' | '.' | '"'))
+                        .unwrap_or(body.len());
+                    body.split_at(end)
+                }
+            };
+            if !key.is_empty() && rest.trim_start().starts_with(['=', ']']) {
+                first.entry(key).or_insert(offset + lead);
+            }
+            offset += line.len();
+        }
+        KeyOffsets { text, first }
+    }
+
+    /// Where `key` is set; 0 when it cannot be found.
+    pub fn key(&self, key: &str) -> usize {
+        self.first.get(key).copied().unwrap_or(0)
+    }
+
+    /// Where the value of `key` starts (after `=` and spaces), else where the key is.
+    pub fn value(&self, key: &str) -> usize {
+        value_after(self.text, self.key(key))
+    }
+}
+
 /// Where the value of `key` starts (after `=` and spaces), else where the key is.
 pub fn value_offset(toml_text: &str, key: &str) -> usize {
-    let at = key_offset(toml_text, key);
+    value_after(toml_text, key_offset(toml_text, key))
+}
+
+/// Where the value of the key set at `at` starts, else `at`.
+fn value_after(toml_text: &str, at: usize) -> usize {
     let line = toml_text[at..].lines().next().unwrap_or("");
     match line.find('=') {
         Some(eq) => at + eq + 1 + (line[eq + 1..].len() - line[eq + 1..].trim_start().len()),
@@ -289,6 +345,7 @@ mod tests {
         let s = split(p(), "+++\ntitle = \"x\"\n+++\nBody\n").unwrap();
         assert_eq!(s.front_matter, "title = \"x\"\n");
         assert_eq!(s.body, "Body\n");
+        assert_eq!(s.body_line, 4);
     }
 
     #[test]
@@ -365,6 +422,18 @@ mod tests {
         assert!(d.message.starts_with("invalid front matter"), "{d}");
         let d = error("_$hX\u{a5}\u{c90}%\u{fffd}\u{2da0}C = 1\n");
         assert!(d.message.starts_with("invalid front matter"), "{d}");
+    }
+
+    #[test]
+    fn key_offsets_agree_with_key_offset() {
+        let text = "title = \"T\"\n  tags = [\"a\"]\ntags2 = 1\n\"x y\" = 2\n[models]\n[[sources]]\nurl = \"u\"\nnone\n";
+        let index = KeyOffsets::new(text);
+        for key in [
+            "title", "tags", "tags2", "x y", "models", "sources", "url", "none", "zz",
+        ] {
+            assert_eq!(index.key(key), key_offset(text, key), "{key}");
+            assert_eq!(index.value(key), value_offset(text, key), "{key}");
+        }
     }
 
     #[test]

@@ -244,7 +244,8 @@ pub fn is_ignored(name: &str) -> bool {
     name.starts_with('.') || name.starts_with('#') || name.ends_with('~') || name.ends_with(".swp")
 }
 
-/// Reads a file as UTF-8, locating the first invalid byte if it is not.
+/// Reads a file as UTF-8, locating the first invalid byte if it is not, and the first
+/// control character if it holds one.
 fn read_text(full: &Path, shown: &Path) -> Result<String, Diagnostic> {
     let bytes = std::fs::read(full).map_err(|e| {
         let hint = match e.kind() {
@@ -255,7 +256,7 @@ fn read_text(full: &Path, shown: &Path) -> Result<String, Diagnostic> {
         };
         Diagnostic::file(shown, format!("cannot read the file: {e}{hint}"))
     })?;
-    String::from_utf8(bytes).map_err(|e| {
+    let text = String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
         let bytes = e.into_bytes();
         let before = std::str::from_utf8(&bytes[..valid]).unwrap_or("");
@@ -266,7 +267,9 @@ fn read_text(full: &Path, shown: &Path) -> Result<String, Diagnostic> {
             col,
             "the file is not valid UTF-8 text; save it as UTF-8 in your editor",
         )
-    })
+    })?;
+    super::controls::check(shown, &text)?;
+    Ok(text)
 }
 
 #[cfg(test)]

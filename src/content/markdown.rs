@@ -2,13 +2,17 @@
 //! its word count, in one pass over the event stream.
 //!
 //! Headings get stable ids and anchor links, fenced code is highlighted with CSS classes,
-//! and root-relative links (`/about/`) are prefixed with the site's base path.
+//! and root-relative links (`/about/`) are prefixed with the site's base path. A link or
+//! image whose URL has a scheme other than http, https or mailto (`javascript:`, `data:`)
+//! is rendered as its text only, and listed for `digest check`. Raw HTML is passed through
+//! as written: the author's own markup is trusted.
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
-use std::collections::HashSet;
 
 use super::highlight::Highlighter;
+use super::unique::UniqueIds;
+use super::url;
 use crate::html::escape;
 use crate::slug::slugify;
 
@@ -22,6 +26,8 @@ pub struct Rendered {
     pub summary_text: String,
     pub toc: Vec<TocEntry>,
     pub word_count: usize,
+    /// Links and images left out for their URL's scheme, for `digest check` to report.
+    pub unsafe_links: Vec<UnsafeLink>,
 }
 
 /// A heading, for a table of contents.
@@ -84,6 +90,14 @@ pub fn render(markdown: &str, highlighter: &Highlighter, base_path: &str) -> Ren
                     state.first_paragraph = Some((start, events.len()));
                 }
             }
+            Event::Start(Tag::Link { ref dest_url, .. } | Tag::Image { ref dest_url, .. })
+                if url::disallowed_scheme(dest_url).is_some() =>
+            {
+                // Not a live link: its text (an image's alt text) stays, as text.
+                state.depth += 1;
+                state.dropped.push(true);
+                state.unsafe_links += 1;
+            }
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
@@ -92,12 +106,24 @@ pub fn render(markdown: &str, highlighter: &Highlighter, base_path: &str) -> Ren
             }) => {
                 let dest_url = prefix_root_link(dest_url, base_path);
                 state.depth += 1;
+                state.dropped.push(false);
                 events.push(Event::Start(Tag::Link {
                     link_type,
                     dest_url,
                     title,
                     id,
                 }));
+            }
+            Event::Start(Tag::Image { .. }) => {
+                state.depth += 1;
+                state.dropped.push(false);
+                events.push(event);
+            }
+            Event::End(TagEnd::Link | TagEnd::Image) => {
+                state.depth = state.depth.saturating_sub(1);
+                if !state.dropped.pop().unwrap_or(false) {
+                    events.push(event);
+                }
             }
             Event::Start(_) => {
                 state.depth += 1;
@@ -114,7 +140,43 @@ pub fn render(markdown: &str, highlighter: &Highlighter, base_path: &str) -> Ren
             _ => events.push(event),
         }
     }
-    state.finish(events)
+    let unsafe_links = if state.unsafe_links > 0 {
+        unsafe_links(markdown)
+    } else {
+        Vec::new()
+    };
+    Rendered {
+        unsafe_links,
+        ..state.finish(events)
+    }
+}
+
+/// A link or image in Markdown whose URL has a scheme links may not use (`javascript:`,
+/// `data:`...; see `content::url`). It is rendered as its text, without a link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnsafeLink {
+    /// Byte offset of the link in the Markdown.
+    pub offset: usize,
+    pub url: String,
+}
+
+/// Every [`UnsafeLink`] of `markdown`, in order: a second parse, with source offsets, made
+/// only for a document that has some.
+fn unsafe_links(markdown: &str) -> Vec<UnsafeLink> {
+    Parser::new_ext(markdown, options())
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
+                if url::disallowed_scheme(&dest_url).is_some() =>
+            {
+                Some(UnsafeLink {
+                    offset: range.start,
+                    url: dest_url.into_string(),
+                })
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// Collects the events of the element just opened, through its end, keeping nesting.
@@ -147,11 +209,14 @@ fn prefix_root_link<'a>(url: CowStr<'a>, base_path: &str) -> CowStr<'a> {
 
 #[derive(Default)]
 struct State {
-    ids: HashSet<String>,
+    ids: UniqueIds,
     toc: Vec<TocEntry>,
     words: usize,
     depth: usize,
     more_at: Option<usize>,
+    /// Per open link or image: whether it was left out (its end is left out too).
+    dropped: Vec<bool>,
+    unsafe_links: usize,
     /// Event range of the first top-level paragraph; end 0 while it is open.
     first_paragraph: Option<(usize, usize)>,
 }
@@ -193,13 +258,7 @@ impl State {
     }
 
     fn unique_id(&mut self, base: String) -> String {
-        let mut id = base.clone();
-        let mut n = 1;
-        while !self.ids.insert(id.clone()) {
-            n += 1;
-            id = format!("{base}-{n}");
-        }
-        id
+        self.ids.unique(base)
     }
 
     fn finish(self, events: Vec<Event<'_>>) -> Rendered {
@@ -219,6 +278,10 @@ impl State {
         };
         let mut html = String::with_capacity(events.len() * 16);
         pulldown_cmark::html::push_html(&mut html, events.into_iter());
+        // Defence in depth: the loader rejects control characters, but the HTML goes
+        // into the feeds as it is, which must stay XML whatever the input.
+        let summary_html = summary_html.map(xml_safe);
+        let mut html = xml_safe(html);
         // Every article's HTML is held until its pages are written: give back the slack
         // of the string's growth (up to half of it).
         html.shrink_to_fit();
@@ -228,7 +291,17 @@ impl State {
             summary_text,
             toc: self.toc,
             word_count: self.words,
+            unsafe_links: Vec::new(),
         }
+    }
+}
+
+/// `html` with the characters XML forbids replaced (see `html::xml_safe`); the same
+/// string, not a copy, when it has none.
+fn xml_safe(html: String) -> String {
+    match crate::html::xml_safe(&html) {
+        std::borrow::Cow::Borrowed(_) => html,
+        std::borrow::Cow::Owned(safe) => safe,
     }
 }
 
@@ -290,6 +363,32 @@ mod tests {
         let r = md("```rust\nfn main() {}\n```\n");
         assert!(r.html.contains("hl-"));
         assert!(r.word_count >= 2);
+    }
+
+    #[test]
+    fn script_links_and_images_are_rendered_as_text_and_listed() {
+        let text = "Click [me *now*](javascript:alert(1)) or ![pic](DATA:image/svg+xml,x) \
+                    or <vbscript:x> or [ok](https://e.com/).\n\n[ref]\n\n[ref]: JAVASCRIPT:y\n";
+        let r = md(text);
+        assert!(
+            !r.html.contains("javascript") && !r.html.contains("<img"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains(
+                "Click me <em>now</em> or pic or vbscript:x or <a href=\"https://e.com/\">ok</a>."
+            ),
+            "{}",
+            r.html
+        );
+        let offsets: Vec<usize> = r.unsafe_links.iter().map(|l| l.offset).collect();
+        let starts = ["[me", "![pic", "<vbscript", "[ref]\n"].map(|s| text.find(s).unwrap());
+        assert_eq!(offsets, starts, "{:?}", r.unsafe_links);
+        assert_eq!(r.unsafe_links[0].url, "javascript:alert(1)");
+        assert!(md("[a](https://e.com/) ![b](/i.png)")
+            .unsafe_links
+            .is_empty());
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! standalone pages, each with its Markdown already rendered.
 
 pub mod article;
+pub mod controls;
 pub mod edition;
 pub mod front_matter;
 pub mod highlight;
@@ -9,7 +10,10 @@ pub mod load;
 pub mod markdown;
 pub mod names;
 pub mod page;
+pub mod positions;
 pub mod profile;
+pub mod unique;
+pub mod url;
 
 pub use article::{Article, Event, Source};
 pub use edition::EditionIntro;

@@ -5,6 +5,22 @@ use serde::de::{Deserializer, SeqAccess, Visitor};
 use serde::Deserialize;
 use std::fmt;
 
+/// The most names an article may list under one taxonomy (`companies`, `tags`...), and
+/// an event under its `companies`. Each name's page shows the article's card with all its
+/// names, so the pages of one article cost the square of its names: 5,000 tags took a
+/// minute to build. A hundred is far more than any real article needs.
+pub const MAX_PER_ARTICLE: usize = 100;
+
+/// The error for `count` names under `key`, when that is more than [`MAX_PER_ARTICLE`].
+pub fn too_many(key: &str, count: usize) -> Option<String> {
+    (count > MAX_PER_ARTICLE).then(|| {
+        format!(
+            "`{key}` lists {count} names, more than the {MAX_PER_ARTICLE} allowed: keep the \
+             ones the article is most about"
+        )
+    })
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NameList(pub Vec<String>);
 

@@ -29,6 +29,8 @@ pub struct Page {
     pub summary_text: String,
     pub body_html: String,
     pub draft: bool,
+    /// Links in the body left out for their URL scheme, as problems for `digest check`.
+    pub link_problems: Vec<Diagnostic>,
 }
 
 impl Page {
@@ -72,6 +74,7 @@ pub fn parse_page(path: &Path, text: &str, env: &RenderEnv<'_>) -> Result<Page, 
         title,
         summary_text: fm.summary.unwrap_or(rendered.summary_text),
         body_html: rendered.html,
+        link_problems: super::url::body_problems(path, &split, &rendered.unsafe_links),
         draft: fm.draft,
     })
 }

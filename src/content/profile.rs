@@ -19,7 +19,7 @@ struct FrontMatter {
     name: Option<String>,
     #[serde(default)]
     aliases: NameList,
-    website: Option<String>,
+    website: Option<toml::Spanned<String>>,
     founded: Option<toml::Value>,
     headquarters: Option<String>,
 }
@@ -37,6 +37,8 @@ pub struct CompanyProfile {
     pub headquarters: Option<String>,
     pub description_html: String,
     pub summary_text: String,
+    /// Links in the body left out for their URL scheme, as problems for `digest check`.
+    pub link_problems: Vec<Diagnostic>,
 }
 
 pub fn parse_profile(
@@ -68,6 +70,17 @@ pub fn parse_profile(
             )])
         }
     };
+    if let Some(website) = &fm.website {
+        if let Some(message) = super::url::problem("`website`", website.get_ref()) {
+            return Err(vec![Diagnostic::at_offset(
+                path,
+                split.front_matter,
+                website.span().start,
+                split.front_matter_line,
+                message,
+            )]);
+        }
+    }
     let founded = fm.founded.map(|v| match v {
         toml::Value::String(s) => s,
         other => other.to_string(),
@@ -78,10 +91,31 @@ pub fn parse_profile(
         slug,
         name,
         aliases: fm.aliases.cleaned(),
-        website: fm.website,
+        website: fm.website.map(toml::Spanned::into_inner),
         founded,
         headquarters: fm.headquarters,
         description_html: rendered.html,
+        link_problems: super::url::body_problems(path, &split, &rendered.unsafe_links),
         summary_text: rendered.summary_text,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::highlight::Highlighter;
+
+    #[test]
+    fn a_script_website_is_located() {
+        let h = Highlighter::default();
+        let env = RenderEnv {
+            highlighter: &h,
+            base_path: "/",
+            taxonomies: &[],
+        };
+        let text = "+++\nname = \"X\"\nwebsite = \"vbscript:msgbox(1)\"\n+++\n";
+        let errs = parse_profile(Path::new("content/companies/x.md"), text, &env).unwrap_err();
+        assert_eq!((errs[0].line, errs[0].col), (3, 11), "{}", errs[0]);
+        assert!(errs[0].message.contains("`vbscript:`"), "{}", errs[0]);
+    }
 }

@@ -46,7 +46,9 @@ impl TermRegistry {
         }
     }
 
-    /// Declares a profiled term (a company profile): its slug, name and aliases.
+    /// Declares a profiled term (a company profile): its slug, name and aliases. A name or
+    /// alias that another profile already has (as its name or an alias, matched as names
+    /// are: ignoring case and spaces) is an error naming both files.
     pub fn declare(
         &mut self,
         slug: &str,
@@ -55,19 +57,15 @@ impl TermRegistry {
         profile: usize,
         path: &Path,
     ) -> Result<usize, Diagnostic> {
+        if let Some(&other) = self.by_key.get(&name_key(name)) {
+            return Err(self.claimed(path, "name", name, other));
+        }
         let id = self.insert(slug.to_string(), name, path, Some(profile))?;
         for alias in aliases {
             let key = name_key(alias);
             match self.by_key.get(&key) {
                 Some(&other) if other != id => {
-                    return Err(Diagnostic::file(
-                        path,
-                        format!(
-                            "the alias \"{alias}\" is also claimed by {} ({}); keep it in one profile only",
-                            self.origin[other].display(),
-                            self.terms[other].name
-                        ),
-                    ))
+                    return Err(self.claimed(path, "alias", alias, other));
                 }
                 _ => {
                     self.by_key.insert(key, id);
@@ -75,6 +73,26 @@ impl TermRegistry {
             }
         }
         Ok(id)
+    }
+
+    /// The error for a profile's `what` ("name" or "alias") `spelling`, which term `other`
+    /// already has.
+    fn claimed(&self, path: &Path, what: &str, spelling: &str, other: usize) -> Diagnostic {
+        let theirs = &self.spelling[other];
+        let as_what = if name_key(theirs) == name_key(spelling) {
+            "as its name".to_string()
+        } else {
+            format!("as an alias of \"{theirs}\"")
+        };
+        Diagnostic::file(
+            path,
+            format!(
+                "the {what} \"{spelling}\" is also claimed by {} ({as_what}); a name or alias \
+                 may belong to one company profile only: merge the two profiles, or keep it in \
+                 one",
+                self.origin[other].display()
+            ),
+        )
     }
 
     /// The term a name refers to, creating it on first sight.
@@ -162,6 +180,46 @@ mod tests {
         assert_eq!(err.path, Path::new("b.md"));
         assert!(
             err.message.contains("a.md") && err.message.contains("`zhipu`"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn two_profiles_with_one_name_or_a_name_as_an_alias_are_errors() {
+        let mut r = TermRegistry::profiled();
+        r.declare(
+            "openai",
+            "OpenAI",
+            &["ChatGPT maker".into()],
+            0,
+            Path::new("a.md"),
+        )
+        .unwrap();
+        let err = r
+            .declare("open-ai", "Open AI", &[], 1, Path::new("b.md"))
+            .unwrap_err();
+        assert_eq!(err.path, Path::new("b.md"));
+        assert!(
+            err.message
+                .starts_with("the name \"Open AI\" is also claimed by a.md (as its name)"),
+            "{}",
+            err.message
+        );
+        let err = r
+            .declare("x", "X", &["openai".into()], 1, Path::new("c.md"))
+            .unwrap_err();
+        assert!(
+            err.message
+                .starts_with("the alias \"openai\" is also claimed by a.md (as its name)"),
+            "{}",
+            err.message
+        );
+        let err = r
+            .declare("y", "chatgpt Maker", &[], 1, Path::new("d.md"))
+            .unwrap_err();
+        assert!(
+            err.message.contains("by a.md (as an alias of \"OpenAI\")"),
             "{}",
             err.message
         );

@@ -4,6 +4,7 @@
 mod authoring;
 mod browser;
 mod build_output;
+mod content_safety;
 mod editions;
 mod errors;
 mod incremental;
