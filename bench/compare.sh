@@ -5,7 +5,7 @@
 #   bash bench/compare.sh 10000            # 5 timed rounds (ROUNDS=7 for more)
 #
 # Steps: build digest and the corpus generator in release; generate the corpus once into a
-# temp dir (examples/gen_corpus.rs); lay out a Hugo site from bench/hugo/ over the same
+# temp dir (bench/gen_corpus.rs); lay out a Hugo site from bench/hugo/ over the same
 # articles; run one untimed warm-up build of each tool (checks both succeed, fills the page
 # cache); then ROUNDS rounds of "digest, hugo", each build under `/usr/bin/time -v` into an
 # new output folder, after a `sync`. Everything lives in one temp dir, removed on exit.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole build against its floor: the time to only read, parse and render every article
 # body (front matter, Markdown, syntax highlighting; all cores; no templates, no site model,
-# no writes), measured by examples/floor.rs, beside `digest build` of the same corpus.
+# no writes), measured by bench/floor.rs, beside `digest build` of the same corpus.
 #
 #   bash bench/floor.sh 10000        # ROUNDS=5 by default
 #

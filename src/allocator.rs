@@ -1,9 +1,19 @@
-//! The program's memory allocator: mimalloc, set up to keep peak memory low.
+//! The memory allocator `digest` runs on: mimalloc, set up to keep peak memory low.
 //!
 //! A build makes and frees millions of small strings, vectors and JSON maps (syntax
-//! highlighting, template contexts); glibc's malloc serves them markedly slower (BENCHMARKS.md,
-//! "What each change bought"). Declared in the library, so the `floor` benchmark and the
-//! tests run on the same allocator as `digest` itself.
+//! highlighting, template contexts); glibc's malloc serves them markedly slower
+//! (bench/HISTORY.md, "What each change bought"). The library only defines [`Allocator`]; a
+//! program chooses it with
+//!
+//! ```ignore
+//! #[global_allocator]
+//! static ALLOCATOR: digest::allocator::Allocator = digest::allocator::Allocator;
+//! ```
+//!
+//! as the `digest` binary (src/main.rs) and the benchmark tools that time its work
+//! (bench/floor.rs, bench/rebuild_phases.rs) do. The tests and the fuzz targets run on the
+//! system allocator (the fuzz targets build without the `mimalloc` feature, so that
+//! AddressSanitizer sees every allocation).
 //!
 //! mimalloc commits its memory arenas whole on Linux by default; freed pages then stay in
 //! the process's resident set, ~90 MB more than glibc at 10,000 articles. Turning that off
@@ -16,10 +26,8 @@ use std::sync::Once;
 
 use mimalloc::MiMalloc;
 
-#[global_allocator]
-static ALLOCATOR: Allocator = Allocator;
-
-struct Allocator;
+/// mimalloc, with its arenas committed on demand (see the module's documentation).
+pub struct Allocator;
 
 /// `mi_option_arena_eager_commit` in mimalloc.h (not among the constants the Rust binding
 /// exports).

@@ -5,7 +5,7 @@
 //! tag) -> `render` (a plan of pages rendered with Tera) -> `output` (an atomic swap).
 
 #[cfg(feature = "mimalloc")]
-mod allocator;
+pub mod allocator;
 pub mod authoring;
 pub mod build;
 pub mod check;

@@ -5,6 +5,12 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// mimalloc, tuned for a low peak (src/allocator.rs); the system allocator without the
+/// `mimalloc` feature.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: digest::allocator::Allocator = digest::allocator::Allocator;
+
 /// digest: a static site generator for AI-industry news digests.
 ///
 /// Articles are Markdown files with a TOML header (title, date, summary, companies, tags,

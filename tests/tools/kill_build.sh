@@ -7,7 +7,7 @@
 #   bash tests/tools/kill_build.sh [N_ARTICLES=10000] [KILLS=30]
 #
 # Steps: build digest and the corpus generator in release; generate N articles
-# (examples/gen_corpus.rs) into a temp dir; build once and record a manifest of the output
+# (bench/gen_corpus.rs) into a temp dir; build once and record a manifest of the output
 # (every path and the SHA-256 of every file). Then KILLS times:
 #   1. edit one article (a new sentence naming the round), so the new output differs;
 #   2. start `digest build` and SIGKILL it: in rounds 1, 4, 7... after a random delay between

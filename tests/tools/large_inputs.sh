@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Large inputs with the release build, each under `/usr/bin/time -v` (wall time, peak RSS):
-#   1. a corpus of N generated articles (default 100,000; examples/gen_corpus.rs);
+#   1. a corpus of N generated articles (default 100,000; bench/gen_corpus.rs);
 #   2. one site with a 50 MB article, 100,000 nested list levels and 100,000 nested block
 #      quotes (ten times what tests/it/large_inputs.rs builds in the debug test run);
 #   3. the hostile inputs of issue 18, each a 2-article site: 20,000 and 50,000 unknown

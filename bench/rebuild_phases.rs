@@ -17,6 +17,12 @@ use digest::render::fingerprint::{fingerprint, Inputs, Versions};
 use digest::render::site_files;
 use digest::site::Site;
 
+/// mimalloc, as in the `digest` binary (src/allocator.rs), so that the phases are timed on
+/// the allocator `digest serve` runs on.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: digest::allocator::Allocator = digest::allocator::Allocator;
+
 fn ms(t: Instant) -> f64 {
     t.elapsed().as_secs_f64() * 1000.0
 }

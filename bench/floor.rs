@@ -14,6 +14,12 @@ use std::time::Instant;
 use digest::content::highlight::Highlighter;
 use digest::content::{load_articles, RenderEnv};
 
+/// mimalloc, as in the `digest` binary (src/allocator.rs), so that the floor is timed on
+/// the allocator a build runs on.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: digest::allocator::Allocator = digest::allocator::Allocator;
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let Some(root) = args.next().map(PathBuf::from) else {
