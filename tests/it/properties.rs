@@ -195,3 +195,26 @@ proptest! {
         prop_assert_eq!(parsed.len(), files.len());
     }
 }
+
+/// The inputs the fuzz targets (fuzz/) found a bug with: each once panicked. The fuzz corpus
+/// is not tracked, so they are kept here.
+#[test]
+fn inputs_found_by_fuzzing_are_reported() {
+    // `regression-bom-inside-a-key` (the front_matter target): a byte-order mark inside a
+    // key made the message code cut the key inside a character.
+    let text = "+++\ntitle = \"x\"\ndate = 2025-01-01\ncomp\u{feff}anies = [\"OpenAI\", \"SoftBank\", \"Oracle\"]\n+++\nBody.\n";
+    parse_all(text).unwrap();
+    let h = Highlighter::default();
+    let path = Path::new("content/articles/p.md");
+    let problems = article::parse_article(path, text, &env(&h)).unwrap_err();
+    let shown: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    // Located at the mark itself: line 4, column 5.
+    assert_eq!(
+        shown,
+        [
+            "content/articles/p.md:4:5: invalid front matter: invalid unquoted key, expected \
+          letters, numbers, `-`, `_`; check the TOML syntax: `key = value`, text in double \
+          quotes, lists in square brackets"
+        ]
+    );
+}
