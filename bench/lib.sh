@@ -4,7 +4,7 @@
 # allocator skips every inode freed in the last one to six minutes and reads the inode
 # table for each (`recently_deleted`, only checked when there is no journal), so a build
 # run within minutes of removing a large output (another benchmark's, say) creates its
-# files several times slower, and its figures mean little. BENCHMARKS.md, "Issue 6
+# files several times slower, and its figures mean little. bench/HISTORY.md, "Issue 6
 # figures", fifth session.
 warn_about_fs() {
     if ! deleting_is_safe "$1"; then

@@ -5,7 +5,7 @@
 //! TypeScript, Dockerfile and more) is loaded once, on first use, and shared by all threads.
 //! Its regexes run on Oniguruma (syntect's `regex-onig`): grammars compiled ~15 times faster
 //! on first use and code highlighted about twice as fast as with the pure-Rust fancy-regex
-//! engine (BENCHMARKS.md, "What each change bought").
+//! engine (bench/HISTORY.md, "What each change bought").
 //!
 //! Each token gets one short class for what it is (`hl-k` keyword, `hl-s` string...), like
 //! Pygments' and Hugo's token classes, rather than one class per atom of each of its

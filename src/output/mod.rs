@@ -5,7 +5,7 @@
 //! The output it replaces is kept beside it as `.NAME.previous` (NAME being the output
 //! folder's name) and becomes the next build's staging folder: a rebuild then creates only
 //! new folders and rewrites only the files whose bytes changed, instead of creating and
-//! deleting every file of the site (BENCHMARKS.md, issue 6, fourth session).
+//! deleting every file of the site (bench/HISTORY.md, issue 6, fourth session).
 //! Debris of a killed build (staging or retired folders) is reused or removed by the next.
 //!
 //! Only folders digest made are replaced or removed: [`guard`] decides which those are,

@@ -4,7 +4,7 @@
 //! Tera's contexts own their values, so a shared value used to be deep-copied into each page's
 //! context and freed after it: at 10,000 articles cards sit in ~100,000 contexts (related
 //! articles, previous and next, home, company and term lists), and those copies were about a
-//! sixth of the render phase's CPU (BENCHMARKS.md). Now a value is moved into the context and
+//! sixth of the render phase's CPU (bench/HISTORY.md). Now a value is moved into the context and
 //! moved back onto its [`Shelf`] once the page is rendered. Pages render in parallel, so a value
 //! may be out on loan when another page wants it: that page makes its own, which is rare, as
 //! the threads work on pages far apart in the job list.

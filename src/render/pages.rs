@@ -32,7 +32,7 @@ pub struct Renderer<'a> {
     cards: Shelf,
     /// Each card as the theme's `card.html` renders it, made on first use: a card shows in
     /// ~9 lists at 10,000 articles (related articles, each company and term, home), and a
-    /// macro call in each was up to 12-16 % of the render phase's CPU (BENCHMARKS.md).
+    /// macro call in each was up to 12-16 % of the render phase's CPU (bench/HISTORY.md).
     card_html: Vec<OnceLock<Result<Value, Diagnostic>>>,
     /// Every article index, newest first: the home page's list.
     all: Vec<usize>,
