@@ -5,9 +5,14 @@
 //! (bench/HISTORY.md, "What each change bought"). The library only defines [`Allocator`]; a
 //! program chooses it with
 //!
-//! ```ignore
+//! ```
 //! #[global_allocator]
 //! static ALLOCATOR: digest::allocator::Allocator = digest::allocator::Allocator;
+//!
+//! fn main() {
+//!     let page = vec![0u8; 1 << 20]; // served by mimalloc
+//!     assert_eq!(page.len(), 1 << 20);
+//! }
 //! ```
 //!
 //! as the `digest` binary (src/main.rs) and the benchmark tools that time its work
