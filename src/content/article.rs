@@ -420,7 +420,9 @@ fn parse_events(
             anchor,
         });
     }
-    events.sort_by_key(|e| e.date);
+    // Events of one date by title, then anchor (unique in the article).
+    events
+        .sort_unstable_by(|x, y| (x.date, &x.title, &x.anchor).cmp(&(y.date, &y.title, &y.anchor)));
     events
 }
 

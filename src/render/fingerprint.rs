@@ -57,15 +57,9 @@ impl Versions {
                 .companies
                 .iter()
                 .map(|c| {
-                    let mut events = c.events.clone();
-                    events.sort_by(|x, y| {
-                        let date = |(a, e): (usize, usize)| site.articles[a].events[e].date;
-                        date(*y).cmp(&date(*x))
-                    });
-                    events
-                        .iter()
-                        .take(COMPANY_TIMELINE_ENTRIES)
-                        .map(|&(a, _)| a)
+                    c.latest_events(site, COMPANY_TIMELINE_ENTRIES)
+                        .into_iter()
+                        .map(|(a, _)| a)
                         .collect()
                 })
                 .collect(),

@@ -14,6 +14,7 @@ use super::pages::Renderer;
 use super::timeline_pages::{month_views, MonthView};
 use crate::date::DateView;
 use crate::error::Diagnostic;
+use crate::site::terms::by_name;
 use crate::site::timeline::{by_month, Entry};
 use crate::site::Term;
 
@@ -144,7 +145,7 @@ impl Renderer<'_> {
             latest(b)
                 .cmp(&latest(a))
                 .then_with(|| b.article_count.cmp(&a.article_count))
-                .then_with(|| a.link.name.to_lowercase().cmp(&b.link.name.to_lowercase()))
+                .then_with(|| by_name(a.link.key(), b.link.key()))
         });
         ctx.insert(var, &list);
         ctx.insert("letters", &letters(list.iter().map(|t| &t.link)));
@@ -194,7 +195,9 @@ impl Renderer<'_> {
             .take(COMPANY_TIMELINE_ENTRIES)
             .map(|&a| Entry::Article(a))
             .chain(
-                latest_events(self, &company.events, COMPANY_TIMELINE_ENTRIES)
+                company
+                    .latest_events(self.site, COMPANY_TIMELINE_ENTRIES)
+                    .into_iter()
                     .map(|(a, e)| Entry::Event(a, e)),
             );
         let mut months = by_month(self.site, entries);
@@ -218,11 +221,10 @@ impl Renderer<'_> {
             }
         }
         let mut ranked: Vec<(usize, usize)> = counts.into_iter().collect();
-        ranked.sort_by_key(|&(c, n)| {
-            (
-                std::cmp::Reverse(n),
-                self.site.companies[c].name.to_lowercase(),
-            )
+        let companies = &self.site.companies;
+        ranked.sort_by(|&(c, n), &(d, m)| {
+            m.cmp(&n)
+                .then_with(|| companies[c].name_order(&companies[d]))
         });
         ranked
             .into_iter()
@@ -230,22 +232,6 @@ impl Renderer<'_> {
             .map(|(c, _)| term_link(self.config, "companies", &self.site.companies[c]))
             .collect()
     }
-}
-
-/// The `limit` newest of a term's events (which are in article order, not event order).
-fn latest_events<'s>(
-    r: &'s Renderer<'_>,
-    events: &'s [(usize, usize)],
-    limit: usize,
-) -> impl Iterator<Item = (usize, usize)> + 's {
-    let mut sorted: Vec<(usize, usize)> = events.to_vec();
-    sorted.sort_by(|x, y| {
-        r.site.articles[y.0].events[y.1]
-            .date
-            .cmp(&r.site.articles[x.0].events[x.1].date)
-    });
-    sorted.truncate(limit);
-    sorted.into_iter()
 }
 
 /// Groups links by initial letter (A-Z; anything else under `#`, last), alphabetically.
@@ -257,12 +243,14 @@ fn letters<'t>(links: impl Iterator<Item = &'t TermLink>) -> Vec<Letter> {
             .filter(char::is_ascii_alphabetic)
             .map_or('#', |c| c.to_ascii_uppercase())
     };
-    let mut sorted: Vec<(char, String, &TermLink)> = links
-        .map(|l| (initial(&l.name), l.name.to_lowercase(), l))
-        .collect();
-    sorted.sort_by(|a, b| ((a.0 == '#'), a.0, &a.1).cmp(&((b.0 == '#'), b.0, &b.1)));
+    let mut sorted: Vec<(char, &TermLink)> = links.map(|l| (initial(&l.name), l)).collect();
+    sorted.sort_by(|a, b| {
+        ((a.0 == '#'), a.0)
+            .cmp(&((b.0 == '#'), b.0))
+            .then_with(|| by_name(a.1.key(), b.1.key()))
+    });
     let mut letters: Vec<Letter> = Vec::new();
-    for (letter, _, link) in sorted {
+    for (letter, link) in sorted {
         let letter = letter.to_string();
         match letters.last_mut() {
             Some(l) if l.letter == letter => l.terms.push(link.clone()),
@@ -273,4 +261,51 @@ fn letters<'t>(links: impl Iterator<Item = &'t TermLink>) -> Vec<Letter> {
         }
     }
     letters
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn link(name: &str, slug: &str) -> TermLink {
+        TermLink {
+            name: name.into(),
+            slug: slug.into(),
+            url: format!("/tags/{slug}/"),
+        }
+    }
+
+    fn shown(letters: &[Letter]) -> Vec<(String, Vec<String>)> {
+        letters
+            .iter()
+            .map(|l| {
+                (
+                    l.letter.clone(),
+                    l.terms.iter().map(|t| t.slug.clone()).collect(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn letters_are_in_name_order_and_ties_in_slug_order_not_input_order() {
+        // "Ab" and "ab" compare equal ignoring case: their slugs decide.
+        let links = [
+            link("9 lives", "9-lives"),
+            link("ab", "ab-2"),
+            link("Beta", "beta"),
+            link("Ab", "ab"),
+            link("Äpfel", "apfel"),
+        ];
+        let expected = vec![
+            (
+                "A".to_string(),
+                vec!["ab".into(), "ab-2".into(), "apfel".into()],
+            ),
+            ("B".to_string(), vec!["beta".into()]),
+            ("#".to_string(), vec!["9-lives".into()]),
+        ];
+        assert_eq!(shown(&letters(links.iter())), expected);
+        assert_eq!(shown(&letters(links.iter().rev())), expected);
+    }
 }
