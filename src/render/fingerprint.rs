@@ -7,7 +7,7 @@
 
 use std::hash::{Hash, Hasher};
 
-use super::lists::COMPANY_TIMELINE_ENTRIES;
+use super::lists::{profile_view, COMPANY_TIMELINE_ENTRIES};
 use super::plan::{page_count, Feed, PageJob, PageKind};
 use crate::config::Config;
 use crate::hash::Fnv;
@@ -159,9 +159,7 @@ pub fn fingerprint(inputs: &Inputs<'_>, job: &PageJob, salt: u64) -> u64 {
             let c = &site.companies[*id];
             // Its chart, and its related companies (co-mentions).
             v.companies[*id].hash(&mut h);
-            c.profile
-                .map(|p| (&site.profiles[p].name, &site.profiles[p].description_html))
-                .hash(&mut h);
+            profile_view(site, c).hash(&mut h);
             // The company's own timeline shows its latest articles and events.
             cards(
                 &mut h,

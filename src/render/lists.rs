@@ -16,7 +16,7 @@ use crate::date::DateView;
 use crate::error::Diagnostic;
 use crate::site::terms::by_name;
 use crate::site::timeline::{by_month, Entry};
-use crate::site::Term;
+use crate::site::{Site, Term};
 
 /// How many timeline entries a company page shows (its latest); the chart shows them all.
 pub const COMPANY_TIMELINE_ENTRIES: usize = 24;
@@ -33,6 +33,35 @@ pub struct TermSummary {
     feed_url: String,
     /// Inline SVG of articles and events per month.
     activity: String,
+}
+
+/// A company's profile as its pages show it (`profile`): serialised for the page, and
+/// hashed for its fingerprint, so that whatever the page shows of a profile is both.
+#[derive(Serialize, Hash)]
+pub struct ProfileView<'a> {
+    name: &'a str,
+    aliases: &'a [String],
+    website: &'a Option<String>,
+    founded: &'a Option<String>,
+    headquarters: &'a Option<String>,
+    description: &'a str,
+    summary_text: &'a str,
+}
+
+/// The profile of `company`, if it has one.
+pub fn profile_view<'s>(site: &'s Site, company: &Term) -> Option<ProfileView<'s>> {
+    company.profile.map(|p| {
+        let p = &site.profiles[p];
+        ProfileView {
+            name: &p.name,
+            aliases: &p.aliases,
+            website: &p.website,
+            founded: &p.founded,
+            headquarters: &p.headquarters,
+            description: &p.description_html,
+            summary_text: &p.summary_text,
+        }
+    })
 }
 
 /// Names under one initial, for the A-Z index.
@@ -85,15 +114,8 @@ impl Renderer<'_> {
     /// What every page of a company shows above its articles.
     pub(super) fn company_head(&self, id: usize) -> Value {
         let company = &self.site.companies[id];
-        let profile = company.profile.map(|p| &self.site.profiles[p]);
         serde_json::json!({
-            "profile": profile.map(|p| {
-                serde_json::json!({
-                    "name": p.name, "aliases": p.aliases, "website": p.website,
-                    "founded": p.founded, "headquarters": p.headquarters,
-                    "description": p.description_html, "summary_text": p.summary_text,
-                })
-            }),
+            "profile": profile_view(self.site, company),
             "company": self.term_summary("companies", company, ChartSize::Full),
             "timeline": self.company_timeline(company),
             "related_companies": self.related_companies(id),
