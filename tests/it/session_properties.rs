@@ -707,3 +707,42 @@ fn a_profile_edit_reaches_its_company_page() {
         ),
     ]));
 }
+
+#[test]
+fn a_broken_intro_neither_hides_nor_keeps_the_edits_beside_it() {
+    let intro = "content/editions/2025-W02.md";
+    let edited = ARTICLE.replace("Body.", "New body.");
+    // Edited in one batch with the broken intro, the article was never read again.
+    passes(&steps(&[
+        (
+            "a site",
+            &[
+                ("config.toml", Some(CONFIG)),
+                ("content/articles/a.md", Some(ARTICLE)),
+            ],
+        ),
+        (
+            "break an intro, edit an article",
+            &[
+                (intro, Some("An intro.\n")),
+                ("content/articles/a.md", Some(&edited)),
+            ],
+        ),
+        ("mend the intro", &[(intro, Some("+++\n+++\nAn intro.\n"))]),
+    ]));
+    // Edited after it, the article built with the broken intro left out.
+    passes(&steps(&[
+        (
+            "a site",
+            &[
+                ("config.toml", Some(CONFIG)),
+                ("content/articles/a.md", Some(ARTICLE)),
+            ],
+        ),
+        ("break an intro", &[(intro, Some("An intro.\n"))]),
+        (
+            "edit an article",
+            &[("content/articles/a.md", Some(&edited))],
+        ),
+    ]));
+}
