@@ -8,6 +8,7 @@
 use std::hash::{Hash, Hasher};
 
 use super::lists::{profile_view, COMPANY_TIMELINE_ENTRIES};
+use super::pages::page_view;
 use super::plan::{page_count, Feed, PageJob, PageKind};
 use crate::config::Config;
 use crate::hash::Fnv;
@@ -152,7 +153,7 @@ pub fn fingerprint(inputs: &Inputs<'_>, job: &PageJob, salt: u64) -> u64 {
             );
             cards(&mut h, &site.related[*i]);
         }
-        PageKind::Page(i) => (&site.pages[*i].title, &site.pages[*i].body_html).hash(&mut h),
+        PageKind::Page(i) => page_view(config, &site.pages[*i]).hash(&mut h),
         PageKind::Companies => v.companies.hash(&mut h),
         PageKind::Taxonomy(tax) => v.terms[*tax].hash(&mut h),
         PageKind::Company { id, page } => {

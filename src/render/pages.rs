@@ -48,6 +48,26 @@ pub fn card(config: &Config, site: &Site, i: usize) -> Value {
     serde_json::to_value(article_card(config, site, i)).unwrap_or(Value::Null)
 }
 
+/// A standalone page as `page.html` sees it (`page`): serialised for the page, and hashed
+/// for its fingerprint.
+#[derive(Serialize, Hash)]
+pub struct PageView<'a> {
+    title: &'a str,
+    summary_text: &'a str,
+    content: &'a str,
+    /// Site-internal, with the base path.
+    url: String,
+}
+
+pub fn page_view<'p>(config: &Config, page: &'p crate::content::Page) -> PageView<'p> {
+    PageView {
+        title: &page.title,
+        summary_text: &page.summary_text,
+        content: &page.body_html,
+        url: config.url(&page.path_in_site()),
+    }
+}
+
 /// Where a list page stands among its siblings, as `paginator` in templates.
 #[derive(Serialize)]
 pub struct Paginator {
@@ -335,16 +355,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn page(&self, ctx: &mut Context, i: usize) {
-        let p = &self.site.pages[i];
-        ctx.insert(
-            "page",
-            &serde_json::json!({
-                "title": p.title,
-                "summary_text": p.summary_text,
-                "content": p.body_html,
-                "url": self.config.url(&p.path_in_site()),
-            }),
-        );
+        ctx.insert("page", &page_view(self.config, &self.site.pages[i]));
     }
 
     /// Puts page `page` of `items` (article indices, `per` a page) as `articles` and its

@@ -746,3 +746,22 @@ fn a_broken_intro_neither_hides_nor_keeps_the_edits_beside_it() {
         ),
     ]));
 }
+
+#[test]
+fn a_standalone_page_edit_reaches_its_page() {
+    let page = |summary: &str| {
+        format!("+++\ntitle = \"About\"\nsummary = \"{summary}\"\n+++\nWho we are.\n")
+    };
+    let (before, after) = (page("Us."), page("Them."));
+    passes(&steps(&[
+        (
+            "a site",
+            &[
+                ("config.toml", Some(CONFIG)),
+                ("content/articles/a.md", Some(ARTICLE)),
+                ("content/pages/about.md", Some(&before)),
+            ],
+        ),
+        ("new summary", &[("content/pages/about.md", Some(&after))]),
+    ]));
+}
