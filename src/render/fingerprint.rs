@@ -7,7 +7,7 @@
 
 use std::hash::{Hash, Hasher};
 
-use super::lists::{profile_view, COMPANY_TIMELINE_ENTRIES};
+use super::lists::{profile_view, related_companies, COMPANY_TIMELINE_ENTRIES};
 use super::pages::page_view;
 use super::plan::{page_count, Feed, PageJob, PageKind};
 use crate::config::Config;
@@ -42,18 +42,18 @@ impl Versions {
             h.finish()
         };
         // A company page also lists the companies named beside it.
-        let company = |t: &Term| {
+        let company = |(id, t): (usize, &Term)| {
             let mut h = Fnv::default();
             term_aggregate(site, t, &mut h);
-            for &a in &t.articles {
-                site.article_companies[a].hash(&mut h);
+            for c in related_companies(site, id) {
+                (&site.companies[c].name, &site.companies[c].slug).hash(&mut h);
             }
             h.finish()
         };
         Versions {
             card,
             full,
-            companies: site.companies.iter().map(company).collect(),
+            companies: site.companies.iter().enumerate().map(company).collect(),
             timeline_events: site
                 .companies
                 .iter()

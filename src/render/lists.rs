@@ -232,28 +232,36 @@ impl Renderer<'_> {
         month_views(self, &months)
     }
 
-    /// The companies most often named in the same articles, most shared first.
     fn related_companies(&self, id: usize) -> Vec<TermLink> {
-        let mut counts: HashMap<usize, usize> = HashMap::new();
-        for &a in &self.site.companies[id].articles {
-            for &other in &self.site.article_companies[a] {
-                if other != id {
-                    *counts.entry(other).or_default() += 1;
-                }
-            }
-        }
-        let mut ranked: Vec<(usize, usize)> = counts.into_iter().collect();
-        let companies = &self.site.companies;
-        ranked.sort_by(|&(c, n), &(d, m)| {
-            m.cmp(&n)
-                .then_with(|| companies[c].name_order(&companies[d]))
-        });
-        ranked
+        related_companies(self.site, id)
             .into_iter()
-            .take(RELATED_COMPANIES)
-            .map(|(c, _)| term_link(self.config, "companies", &self.site.companies[c]))
+            .map(|c| term_link(self.config, "companies", &self.site.companies[c]))
             .collect()
     }
+}
+
+/// The companies most often named in the same articles as company `id`, most shared
+/// first, then by name: what its pages list as related companies.
+pub fn related_companies(site: &Site, id: usize) -> Vec<usize> {
+    let mut counts: HashMap<usize, usize> = HashMap::new();
+    for &a in &site.companies[id].articles {
+        for &other in &site.article_companies[a] {
+            if other != id {
+                *counts.entry(other).or_default() += 1;
+            }
+        }
+    }
+    let mut ranked: Vec<(usize, usize)> = counts.into_iter().collect();
+    let companies = &site.companies;
+    ranked.sort_by(|&(c, n), &(d, m)| {
+        m.cmp(&n)
+            .then_with(|| companies[c].name_order(&companies[d]))
+    });
+    ranked
+        .into_iter()
+        .take(RELATED_COMPANIES)
+        .map(|(c, _)| c)
+        .collect()
 }
 
 /// Groups links by initial letter (A-Z; anything else under `#`, last), alphabetically.

@@ -765,3 +765,40 @@ fn a_standalone_page_edit_reaches_its_page() {
         ("new summary", &[("content/pages/about.md", Some(&after))]),
     ]));
 }
+
+#[test]
+fn a_related_companys_new_name_reaches_a_company_page_past_its_latest_articles() {
+    // 30 articles about Anthropic; only the oldest names OpenAI too, beyond what the
+    // company page shows of its articles, but OpenAI is on it as a related company.
+    let mut files: Vec<(String, String)> = vec![("config.toml".into(), CONFIG.into())];
+    for i in 0..30 {
+        let companies = if i == 0 {
+            "[\"Anthropic\", \"OpenAI\"]"
+        } else {
+            "[\"Anthropic\"]"
+        };
+        files.push((
+            format!("content/articles/a{i}.md"),
+            format!(
+                "+++\ntitle = \"A{i}\"\ndate = 2024-01-{:02}\ncompanies = {companies}\n+++\nA.\n",
+                i % 28 + 1
+            ),
+        ));
+    }
+    let profile = |name: &str| {
+        format!("+++\nname = \"{name}\"\naliases = [\"OpenAI\", \"OpenAI Group\"]\n+++\nA lab.\n")
+    };
+    let (before, after) = (profile("OpenAI"), profile("OpenAI Group"));
+    files.push(("content/companies/openai.md".into(), before));
+    let first: Vec<(&str, Option<&str>)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), Some(t.as_str())))
+        .collect();
+    passes(&steps(&[
+        ("a site", &first),
+        (
+            "rename OpenAI",
+            &[("content/companies/openai.md", Some(&after))],
+        ),
+    ]));
+}
