@@ -218,13 +218,20 @@ pub fn fingerprint(inputs: &Inputs<'_>, job: &PageJob, salt: u64) -> u64 {
                 }
                 return h.finish();
             }
-            let ids: Vec<usize> = match feed {
-                Feed::Editions => Vec::new(),
-                Feed::Site => (0..site.articles.len().min(limit)).collect(),
-                Feed::Company(id) => site.companies[*id].articles.clone(),
-                Feed::Term { tax, id } => site.taxonomies[*tax].terms[*id].articles.clone(),
+            let term = match feed {
+                Feed::Editions | Feed::Site => None,
+                Feed::Company(id) => Some(&site.companies[*id]),
+                Feed::Term { tax, id } => Some(&site.taxonomies[*tax].terms[*id]),
             };
-            ids.iter().take(limit).for_each(|&i| v.full[i].hash(&mut h));
+            let ids: Vec<usize> = match term {
+                None => (0..site.articles.len().min(limit)).collect(),
+                // Its title and page are the term's, whether or not it has articles.
+                Some(t) => {
+                    (&t.name, &t.slug).hash(&mut h);
+                    t.articles.iter().take(limit).copied().collect()
+                }
+            };
+            ids.iter().for_each(|&i| v.full[i].hash(&mut h));
         }
         PageKind::Search | PageKind::NotFound | PageKind::Asset(_) => {}
     }

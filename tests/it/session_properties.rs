@@ -767,6 +767,30 @@ fn a_standalone_page_edit_reaches_its_page() {
 }
 
 #[test]
+fn a_companys_new_name_reaches_its_feed_when_it_has_no_articles() {
+    // DeepSeek is named only in events: "DeepSeek" in a.md, "Deepseek" in the older b.md.
+    // Once a.md is gone its feed, still with no entries, is titled "Deepseek".
+    let event = |title: &str, date: &str, name: &str| {
+        format!("+++\ntitle = \"{title}\"\ndate = {date}\n[[events]]\ndate = {date}\ntitle = \"Launch\"\ncompanies = [\"{name}\"]\n+++\nBody.\n")
+    };
+    let (a, b) = (
+        event("A", "2025-01-06", "DeepSeek"),
+        event("B", "2025-01-05", "Deepseek"),
+    );
+    passes(&steps(&[
+        (
+            "a site",
+            &[
+                ("config.toml", Some(CONFIG)),
+                ("content/articles/a.md", Some(&a)),
+                ("content/articles/b.md", Some(&b)),
+            ],
+        ),
+        ("delete a.md", &[("content/articles/a.md", None)]),
+    ]));
+}
+
+#[test]
 fn a_related_companys_new_name_reaches_a_company_page_past_its_latest_articles() {
     // 30 articles about Anthropic; only the oldest names OpenAI too, beyond what the
     // company page shows of its articles, but OpenAI is on it as a related company.
