@@ -16,8 +16,8 @@ use digest::build::{Changes, Session};
 use digest::serve::watch::classify;
 use digest::BuildOptions;
 
-/// Cases `cargo test` runs, and steps per case.
-const CASES: u64 = 10;
+/// Cases `cargo test` runs (about 10 s in a debug build), and steps per case.
+const CASES: u64 = 25;
 const STEPS: usize = 14;
 
 /// splitmix64: small, seeded, the same everywhere.
@@ -196,8 +196,6 @@ struct Model {
     articles: BTreeMap<String, Article>,
     profiles: Vec<Profile>,
     intros: BTreeMap<&'static str, (Option<&'static str>, &'static str)>,
-    /// Template name -> variant written (0: no override).
-    templates: BTreeMap<&'static str, usize>,
     config: (usize, usize, bool),
     next_name: usize,
 }
@@ -277,7 +275,6 @@ impl Model {
                 },
             ],
             intros: BTreeMap::new(),
-            templates: TEMPLATES.iter().map(|&t| (t, 0)).collect(),
             config: (3, 5, true),
             next_name: 0,
         };
@@ -445,10 +442,23 @@ impl Model {
                 };
                 (what, vec![self.intro_write(key)])
             }
+            13 if rng.chance(30) => {
+                let title = rng.pick(&["About", "About us"]);
+                let summary = rng.pick(&[None, Some("Who we are."), Some("Us.")]);
+                let body = rng.pick(&["We write.", "We write, *often*."]);
+                let mut text = format!("+++\ntitle = {title:?}\n");
+                if let Some(s) = summary {
+                    text += &format!("summary = {s:?}\n");
+                }
+                text += &format!("+++\n{body}\n");
+                (
+                    format!("page about {title:?} {summary:?}"),
+                    vec![("content/pages/about.md".to_string(), Some(text))],
+                )
+            }
             13 => {
                 let name = rng.pick(TEMPLATES);
                 let variant = rng.below(3);
-                self.templates.insert(name, variant);
                 let path = format!("templates/{name}");
                 let text = (variant > 0).then(|| template(name, variant));
                 (
@@ -660,8 +670,11 @@ fn incremental_rebuilds_equal_full_builds_after_any_edits() {
 
 // Regressions: the shrunk cases of failures found, as steps written out.
 
-/// A case of steps given as (what, [(path, text or None to remove)]).
-fn steps(list: &[(&str, &[(&str, Option<&str>)])]) -> Vec<Step> {
+/// Files a step writes: (path, text, or `None` to remove it).
+type Writes<'a> = &'a [(&'a str, Option<&'a str>)];
+
+/// A case of steps given as (what, files written).
+fn steps(list: &[(&str, Writes<'_>)]) -> Vec<Step> {
     list.iter()
         .map(|(what, writes)| Step {
             what: what.to_string(),

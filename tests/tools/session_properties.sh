@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The session property of tests/it/session_properties.rs with many cases: seeded random
 # edit sequences, after each step the build session's in-memory output must equal a fresh
-# full build. `cargo test` runs 10 cases; this runs N (default 5000) in the release build.
+# full build. `cargo test` runs 25 cases; this runs N (default 5000) in the release build.
 #
 #   bash tests/tools/session_properties.sh [CASES=5000] [STEPS=14]
 #   PROFILE=dev bash tests/tools/session_properties.sh 300     # the debug build
