@@ -9,13 +9,15 @@ use std::hash::{Hash, Hasher};
 
 use super::lists::{profile_view, related_companies, COMPANY_TIMELINE_ENTRIES};
 use super::pages::page_view;
-use super::plan::{page_count, Feed, PageJob, PageKind};
+use super::plan::{listing, Feed, PageJob, PageKind};
 use crate::config::Config;
 use crate::hash::Fnv;
 use crate::site::{Site, Term};
 
 /// Per-article versions, computed once per rebuild.
 pub struct Versions {
+    /// Every article index, newest first: the home page's list.
+    pub all: Vec<usize>,
     pub card: Vec<u64>,
     pub full: Vec<u64>,
     /// Per company, and per term of each other taxonomy: [`term_aggregate`], hashed once
@@ -51,6 +53,7 @@ impl Versions {
             h.finish()
         };
         Versions {
+            all: (0..site.articles.len()).collect(),
             card,
             full,
             companies: site.companies.iter().enumerate().map(company).collect(),
@@ -122,24 +125,20 @@ pub struct Inputs<'a> {
 /// navigation) and the job's templates.
 pub fn fingerprint(inputs: &Inputs<'_>, job: &PageJob, salt: u64) -> u64 {
     let (site, v, config) = (inputs.site, inputs.versions, inputs.config);
-    let per_page = config.paginate_by;
     let mut h = Fnv::default();
     (salt, &job.path).hash(&mut h);
     let cards = |h: &mut Fnv, ids: &[usize]| ids.iter().for_each(|&i| v.card[i].hash(h));
-    // The slice of `ids` that page `page` shows, `per` a page.
-    let page_of = |ids: &[usize], page: usize, per: usize| -> Vec<usize> {
-        let start = ((page - 1) * per).min(ids.len());
-        ids[start..(start + per).min(ids.len())].to_vec()
-    };
+    // A list page: the articles it shows, and its paginator (made of the list's length,
+    // the page and the page size; its URLs are below the job's path).
+    if let Some(l) = listing(site, config, &v.all, &job.kind) {
+        (l.items.len(), l.page, l.per).hash(&mut h);
+        cards(&mut h, l.shown());
+    }
     match &job.kind {
-        PageKind::Home { page } => {
-            let n = site.articles.len();
-            page_count(n, per_page).hash(&mut h);
+        PageKind::Home { .. } => {
             if let Some(e) = site.editions.first() {
                 edition_head(site, e, &mut h);
             }
-            let start = ((page - 1) * per_page).min(n);
-            (start..(start + per_page).min(n)).for_each(|i| v.card[i].hash(&mut h));
         }
         PageKind::Article(i) => {
             v.full[*i].hash(&mut h);
@@ -156,7 +155,7 @@ pub fn fingerprint(inputs: &Inputs<'_>, job: &PageJob, salt: u64) -> u64 {
         PageKind::Page(i) => page_view(config, &site.pages[*i]).hash(&mut h),
         PageKind::Companies => v.companies.hash(&mut h),
         PageKind::Taxonomy(tax) => v.terms[*tax].hash(&mut h),
-        PageKind::Company { id, page } => {
+        PageKind::Company { id, .. } => {
             let c = &site.companies[*id];
             // Its chart, and its related companies (co-mentions).
             v.companies[*id].hash(&mut h);
@@ -169,18 +168,8 @@ pub fn fingerprint(inputs: &Inputs<'_>, job: &PageJob, salt: u64) -> u64 {
             v.timeline_events[*id]
                 .iter()
                 .for_each(|&a| v.card[a].hash(&mut h));
-            let per = config.taxonomies[0].paginate_by;
-            cards(&mut h, &page_of(&c.articles, *page, per));
         }
-        PageKind::Term { tax, id, page } => {
-            let group = &site.taxonomies[*tax];
-            let t = &group.terms[*id];
-            v.terms[*tax][*id].hash(&mut h);
-            let per = config
-                .taxonomy(&group.name)
-                .map_or(per_page, |d| d.paginate_by);
-            cards(&mut h, &page_of(&t.articles, *page, per));
-        }
+        PageKind::Term { tax, id, .. } => v.terms[*tax][*id].hash(&mut h),
         PageKind::Editions { page } => {
             let editions = &site.editions;
             editions.len().hash(&mut h);

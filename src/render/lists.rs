@@ -13,7 +13,6 @@ use super::loans::{PageContext, ShelfId};
 use super::pages::Renderer;
 use super::timeline_pages::{month_views, MonthView};
 use crate::date::DateView;
-use crate::error::Diagnostic;
 use crate::site::terms::by_name;
 use crate::site::timeline::{by_month, Entry};
 use crate::site::{Site, Term};
@@ -94,21 +93,9 @@ impl Renderer<'_> {
         })
     }
 
-    pub(super) fn company(
-        &self,
-        ctx: &mut PageContext,
-        id: usize,
-        page: usize,
-    ) -> Result<(), Diagnostic> {
-        let company = &self.site.companies[id];
+    /// What a company's pages show besides their articles (see [`Renderer::list`]).
+    pub(super) fn company(&self, ctx: &mut PageContext, id: usize) {
         self.lend_fields(ctx, ShelfId::CompanyHeads, id);
-        self.list(
-            ctx,
-            &format!("companies/{}/", company.slug),
-            &company.articles,
-            page,
-            self.config.taxonomies[0].paginate_by,
-        )
     }
 
     /// What every page of a company shows above its articles.
@@ -122,29 +109,12 @@ impl Renderer<'_> {
         })
     }
 
-    /// Page `page` of one term of a taxonomy other than companies.
-    pub(super) fn term(
-        &self,
-        ctx: &mut PageContext,
-        tax: usize,
-        id: usize,
-        page: usize,
-    ) -> Result<(), Diagnostic> {
+    /// What the pages of one term of a taxonomy other than companies show besides their
+    /// articles (see [`Renderer::list`]).
+    pub(super) fn term(&self, ctx: &mut PageContext, tax: usize, id: usize) {
         let group = &self.site.taxonomies[tax];
-        let term = &group.terms[id];
-        let per_page = self
-            .config
-            .taxonomy(&group.name)
-            .map_or(self.config.paginate_by, |t| t.paginate_by);
         ctx.insert("taxonomy", &self.taxonomy_view(&group.name));
         self.lend(ctx, "term", ShelfId::TermHeads(tax), id);
-        self.list(
-            ctx,
-            &format!("{}/{}/", group.name, term.slug),
-            &term.articles,
-            page,
-            per_page,
-        )
     }
 
     /// What every page of term `id` of taxonomy `tax` shows above its articles: the term

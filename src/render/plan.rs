@@ -86,6 +86,62 @@ impl PageKind {
     }
 }
 
+/// What a list page lists: page `page` (from 1) of `items`, `per` a page, under `base`.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Listing<'s> {
+    /// The path of the list's first page (`companies/x/`); later pages are below it.
+    pub base: String,
+    pub items: &'s [usize],
+    pub page: usize,
+    pub per: usize,
+}
+
+impl<'s> Listing<'s> {
+    /// The items this page shows.
+    pub fn shown(&self) -> &'s [usize] {
+        let start = ((self.page - 1) * self.per).min(self.items.len());
+        &self.items[start..(start + self.per).min(self.items.len())]
+    }
+}
+
+/// The articles list page `kind` lists (the home page, a company's or a term's pages), for
+/// rendering it and for its fingerprint alike; `all` is every article index in order.
+pub fn listing<'s>(
+    site: &'s Site,
+    config: &Config,
+    all: &'s [usize],
+    kind: &PageKind,
+) -> Option<Listing<'s>> {
+    let (base, items, page, per) = match *kind {
+        PageKind::Home { page } => (String::new(), all, page, config.paginate_by),
+        PageKind::Company { id, page } => {
+            let c = &site.companies[id];
+            let per = config.companies().paginate_by;
+            (format!("companies/{}/", c.slug), &c.articles[..], page, per)
+        }
+        PageKind::Term { tax, id, page } => {
+            let group = &site.taxonomies[tax];
+            let t = &group.terms[id];
+            let per = config
+                .taxonomy(&group.name)
+                .map_or(config.paginate_by, |d| d.paginate_by);
+            (
+                format!("{}/{}/", group.name, t.slug),
+                &t.articles[..],
+                page,
+                per,
+            )
+        }
+        _ => return None,
+    };
+    Some(Listing {
+        base,
+        items,
+        page,
+        per,
+    })
+}
+
 /// Which articles an Atom feed carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Feed {
@@ -158,7 +214,7 @@ pub fn plan(site: &Site, config: &Config, assets: &[String]) -> Vec<PageJob> {
             add(path, PageKind::Edition(i));
         }
     }
-    let companies = &config.taxonomies[0];
+    let companies = config.companies();
     add("companies/".into(), PageKind::Companies);
     for (id, c) in site.companies.iter().enumerate() {
         let base = format!("companies/{}/", c.slug);
@@ -207,6 +263,20 @@ mod tests {
         assert_eq!(page_count(11, 10), 2);
         assert_eq!(pager_path("tags/x/", 1), "tags/x/");
         assert_eq!(pager_path("", 3), "page/3/");
+    }
+
+    #[test]
+    fn a_listing_shows_its_page_of_items() {
+        let items = [4, 5, 6, 7, 8];
+        let page = |page: usize| Listing {
+            base: String::new(),
+            items: &items,
+            page,
+            per: 2,
+        };
+        assert_eq!(page(1).shown(), &[4, 5]);
+        assert_eq!(page(3).shown(), &[8]);
+        assert!(page(4).shown().is_empty());
     }
 
     #[test]
