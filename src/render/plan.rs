@@ -45,23 +45,36 @@ pub enum PageKind {
     Asset(String),
 }
 
-/// Every template a page kind renders with (assets aside).
-pub const PAGE_TEMPLATES: &[&str] = &[
-    "index.html",
-    "article.html",
-    "page.html",
-    "companies.html",
-    "company.html",
-    "taxonomy.html",
-    "term.html",
-    "timeline.html",
-    "editions.html",
-    "edition.html",
-    "edition-email.html",
-    "atom.xml",
-    "search.html",
-    "404.html",
+/// A page of each kind but assets, so that the page templates are named by
+/// [`PageKind::template`] alone. A kind left out here only makes its template count as
+/// shared (its edits then re-render every page), never a page left stale.
+const ONE_OF_EACH: &[PageKind] = &[
+    PageKind::Home { page: 1 },
+    PageKind::Article(0),
+    PageKind::Page(0),
+    PageKind::Companies,
+    PageKind::Company { id: 0, page: 1 },
+    PageKind::Taxonomy(0),
+    PageKind::Term {
+        tax: 0,
+        id: 0,
+        page: 1,
+    },
+    PageKind::Editions { page: 1 },
+    PageKind::Edition(0),
+    PageKind::EditionEmail(0),
+    PageKind::Timeline,
+    PageKind::TimelineYear(2025),
+    PageKind::Feed(Feed::Site),
+    PageKind::Search,
+    PageKind::NotFound,
 ];
+
+/// Whether `name` is the template of a kind of page (assets aside): its edits change only
+/// those pages, while every other template is shared by all.
+pub fn is_page_template(name: &str) -> bool {
+    ONE_OF_EACH.iter().any(|kind| kind.template() == name)
+}
 
 impl PageKind {
     /// The theme template that renders this kind of page.
@@ -277,6 +290,26 @@ mod tests {
         assert_eq!(page(1).shown(), &[4, 5]);
         assert_eq!(page(3).shown(), &[8]);
         assert!(page(4).shown().is_empty());
+    }
+
+    #[test]
+    fn page_templates_are_those_of_page_kinds_and_partials_are_not() {
+        for name in [
+            "index.html",
+            "timeline.html",
+            "atom.xml",
+            "edition-email.html",
+        ] {
+            assert!(is_page_template(name), "{name}");
+        }
+        for name in [
+            "base.html",
+            "macros.html",
+            "card.html",
+            "edition-content.html",
+        ] {
+            assert!(!is_page_template(name), "{name}");
+        }
     }
 
     #[test]
