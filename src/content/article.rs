@@ -118,6 +118,12 @@ pub struct Article {
 }
 
 impl Article {
+    /// Where the article sorts among the site's: newest first, then by title, then by its
+    /// file (unique), so the order is total.
+    pub fn order_key(&self) -> (std::cmp::Reverse<PostDate>, &str, &Path) {
+        (std::cmp::Reverse(self.date), &self.title, &self.path)
+    }
+
     /// `2025/01/deepseek-r1/`: the article's path below the site root.
     pub fn path_in_site(&self) -> String {
         format!(

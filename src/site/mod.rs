@@ -80,12 +80,7 @@ impl Site {
             edition_intros,
             editions: period,
         } = content;
-        articles.sort_by(|a, b| {
-            b.date
-                .cmp(&a.date)
-                .then_with(|| a.title.cmp(&b.title))
-                .then_with(|| a.path.cmp(&b.path))
-        });
+        articles.sort_unstable_by(|a, b| a.order_key().cmp(&b.order_key()));
         let mut problems = Diagnostics::default();
         check_urls(&articles, &pages, &taxonomy_names, &mut problems);
 
