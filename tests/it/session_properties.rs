@@ -5,8 +5,8 @@
 //! Each case is a seeded random sequence of edits over a small site (articles, company
 //! profiles, edition intros, template overrides, `config.toml`), classified into `Changes`
 //! by the watcher's own `classify`, as `digest serve` does. A few cases run in `cargo test`;
-//! `DIGEST_PROPERTY_CASES=5000` runs more (tests/tools/session_properties.sh), and
-//! `DIGEST_PROPERTY_SEED=N` replays one case. A failing case is shrunk (steps dropped while
+//! `DIGEST_PROPERTY_CASES=5000` runs more (seeds from `DIGEST_PROPERTY_FIRST`, 0 unless
+//! set; tests/tools/session_properties.sh), and `DIGEST_PROPERTY_SEED=N` replays one case. A failing case is shrunk (steps dropped while
 //! it still fails) and printed with its seed.
 
 use std::collections::BTreeMap;
@@ -198,6 +198,8 @@ struct Model {
     intros: BTreeMap<&'static str, (Option<&'static str>, &'static str)>,
     config: (usize, usize, bool),
     next_name: usize,
+    /// The fewest articles deletes leave.
+    min: usize,
 }
 
 /// One step: the files it writes (`None`: removes) and what it did, for the report.
@@ -253,7 +255,8 @@ impl Model {
     }
 
     /// The first step: every file of a new site.
-    fn start(rng: &mut Rng) -> (Model, Step) {
+    /// `big`: 26 to 30 articles, past what a company page's timeline (24 entries) shows.
+    fn start(rng: &mut Rng, big: bool) -> (Model, Step) {
         let mut m = Model {
             articles: BTreeMap::new(),
             profiles: vec![
@@ -277,9 +280,15 @@ impl Model {
             intros: BTreeMap::new(),
             config: (3, 5, true),
             next_name: 0,
+            min: if big { 24 } else { 4 },
         };
         let mut writes = vec![("config.toml".to_string(), Some(m.config_text()))];
-        for _ in 0..6 + rng.below(5) {
+        let count = if big {
+            26 + rng.below(5)
+        } else {
+            6 + rng.below(5)
+        };
+        for _ in 0..count {
             let name = m.new_name("a");
             m.articles.insert(name.clone(), Article::random(rng));
             writes.push(m.write_article(&name));
@@ -362,14 +371,14 @@ impl Model {
                 article(self, &name).events = events;
                 (what, vec![self.write_article(&name)])
             }
-            8 if self.articles.len() > 4 => {
+            8 if self.articles.len() > self.min => {
                 self.articles.remove(&name);
                 (
                     format!("delete {name}"),
                     vec![(Model::article_path(&name), None)],
                 )
             }
-            9 | 8 if self.articles.len() < 12 => {
+            9 | 8 if self.articles.len() < self.min + 8 => {
                 let new = self.new_name("a");
                 self.articles.insert(new.clone(), Article::random(rng));
                 (format!("add {new}"), vec![self.write_article(&new)])
@@ -482,7 +491,8 @@ impl Model {
 /// one batch, as the watcher gathers quick saves).
 fn case(seed: u64, steps: usize) -> Vec<Step> {
     let mut rng = Rng(seed);
-    let (mut model, first) = Model::start(&mut rng);
+    // One case in eight is a bigger site.
+    let (mut model, first) = Model::start(&mut rng, seed % 8 == 7);
     let mut list = vec![first];
     for _ in 0..steps {
         let mut step = model.edit(&mut rng);
@@ -658,7 +668,11 @@ fn incremental_rebuilds_equal_full_builds_after_any_edits() {
     let steps = env_number("DIGEST_PROPERTY_STEPS").map_or(STEPS, |n| n as usize);
     let seeds: Vec<u64> = match env_number("DIGEST_PROPERTY_SEED") {
         Some(seed) => vec![seed],
-        None => (0..env_number("DIGEST_PROPERTY_CASES").unwrap_or(CASES)).collect(),
+        None => {
+            let first = env_number("DIGEST_PROPERTY_FIRST").unwrap_or(0);
+            let cases = env_number("DIGEST_PROPERTY_CASES").unwrap_or(CASES);
+            (first..first + cases).collect()
+        }
     };
     for seed in seeds {
         let steps = case(seed, steps);
