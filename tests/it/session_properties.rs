@@ -674,10 +674,14 @@ fn incremental_rebuilds_equal_full_builds_after_any_edits() {
             (first..first + cases).collect()
         }
     };
-    for seed in seeds {
+    let many = seeds.len() as u64 > CASES;
+    for (n, &seed) in seeds.iter().enumerate() {
         let steps = case(seed, steps);
         if run(&steps).is_err() {
             panic!("{}", report(seed, steps));
+        }
+        if many && (n + 1) % 100 == 0 {
+            eprintln!("{} cases passed (up to seed {seed})", n + 1);
         }
     }
 }
