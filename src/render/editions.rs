@@ -13,9 +13,9 @@ use super::context::{term_link, TermLink};
 use super::feeds::{FeedEntry, FeedView};
 use super::loans::{Loan, PageContext};
 use super::pages::Renderer;
-use crate::config::Period;
+use crate::config::{Config, Period};
 use crate::date::{month_name, DateView, PostDate};
-use crate::site::{Edition, Term};
+use crate::site::{Edition, Site, Term};
 
 /// Editions listed on each page of `/editions/`.
 pub const EDITIONS_PER_PAGE: usize = 26;
@@ -25,8 +25,9 @@ pub fn edition_path(edition: &Edition) -> String {
     format!("editions/{}/", edition.key)
 }
 
-/// An edition in lists and in prev/next links.
-#[derive(Serialize)]
+/// An edition in lists and in prev/next links: serialised for pages, and hashed for the
+/// fingerprints of the pages that show it.
+#[derive(Serialize, Hash)]
 pub struct EditionLink {
     pub key: String,
     pub title: String,
@@ -87,27 +88,7 @@ impl Renderer<'_> {
     }
 
     pub(super) fn edition_link(&self, edition: &Edition) -> EditionLink {
-        let intro = edition.intro.map(|n| &self.site.edition_intros[n]);
-        EditionLink {
-            key: edition.key.clone(),
-            title: intro
-                .and_then(|i| i.title.clone())
-                .unwrap_or_else(|| self.default_title(edition)),
-            period: period_text(edition.start, edition.end),
-            url: self.config.url(&edition_path(edition)),
-            article_count: edition.articles.len(),
-        }
-    }
-
-    fn default_title(&self, edition: &Edition) -> String {
-        match self.period() {
-            Period::Week => format!("The week of {}", long_date(edition.start)),
-            Period::Month => format!(
-                "{} {}",
-                month_name(edition.start.month() as u8),
-                edition.start.year()
-            ),
-        }
+        edition_link(self.config, self.site, edition)
     }
 
     pub(super) fn editions_index(&self, ctx: &mut Context, page: usize) {
@@ -143,7 +124,7 @@ impl Renderer<'_> {
                     edition.start.iso_week(),
                     edition.start.to_iso_week_date().0
                 ),
-                Period::Month => self.default_title(edition),
+                Period::Month => default_title(self.period(), edition),
             },
             link: self.edition_link(edition),
             permalink: self.config.permalink(&path),
@@ -325,6 +306,32 @@ fn busiest_first(groups: &mut [GroupIds], companies: &[Term]) {
                 _ => std::cmp::Ordering::Equal,
             })
     });
+}
+
+/// How lists and neighbours' links show an edition.
+pub fn edition_link(config: &Config, site: &Site, edition: &Edition) -> EditionLink {
+    let intro = edition.intro.map(|n| &site.edition_intros[n]);
+    EditionLink {
+        key: edition.key.clone(),
+        title: intro
+            .and_then(|i| i.title.clone())
+            .unwrap_or_else(|| default_title(config.editions.unwrap_or_default(), edition)),
+        period: period_text(edition.start, edition.end),
+        url: config.url(&edition_path(edition)),
+        article_count: edition.articles.len(),
+    }
+}
+
+/// An edition's title when its intro gives none.
+fn default_title(period: Period, edition: &Edition) -> String {
+    match period {
+        Period::Week => format!("The week of {}", long_date(edition.start)),
+        Period::Month => format!(
+            "{} {}",
+            month_name(edition.start.month() as u8),
+            edition.start.year()
+        ),
+    }
 }
 
 /// `27 January 2025`

@@ -7,6 +7,7 @@
 
 use std::hash::{Hash, Hasher};
 
+use super::editions::edition_link;
 use super::lists::{profile_view, related_companies, COMPANY_TIMELINE_ENTRIES};
 use super::pages::page_view;
 use super::plan::{listing, Feed, PageJob, PageKind};
@@ -137,7 +138,7 @@ pub fn fingerprint(inputs: &Inputs<'_>, job: &PageJob, salt: u64) -> u64 {
     match &job.kind {
         PageKind::Home { .. } => {
             if let Some(e) = site.editions.first() {
-                edition_head(site, e, &mut h);
+                edition_head(config, site, e, &mut h);
             }
         }
         PageKind::Article(i) => {
@@ -175,15 +176,15 @@ pub fn fingerprint(inputs: &Inputs<'_>, job: &PageJob, salt: u64) -> u64 {
             editions.len().hash(&mut h);
             let per = super::editions::EDITIONS_PER_PAGE;
             for e in editions.iter().skip((page - 1) * per).take(per) {
-                edition_head(site, e, &mut h);
+                edition_head(config, site, e, &mut h);
             }
         }
         PageKind::Edition(i) | PageKind::EditionEmail(i) => {
             let editions = &site.editions;
-            edition_whole(site, v, &editions[*i], &mut h);
+            edition_whole(config, site, v, &editions[*i], &mut h);
             for n in [i.checked_sub(1), Some(i + 1)].into_iter().flatten() {
                 if let Some(e) = editions.get(n) {
-                    edition_head(site, e, &mut h);
+                    edition_head(config, site, e, &mut h);
                 }
             }
         }
@@ -203,7 +204,7 @@ pub fn fingerprint(inputs: &Inputs<'_>, job: &PageJob, salt: u64) -> u64 {
             let limit = config.feed_limit;
             if let Feed::Editions = feed {
                 for e in site.editions.iter().take(config.feed_limit) {
-                    edition_whole(site, v, e, &mut h);
+                    edition_whole(config, site, v, e, &mut h);
                 }
                 return h.finish();
             }
@@ -227,15 +228,20 @@ pub fn fingerprint(inputs: &Inputs<'_>, job: &PageJob, salt: u64) -> u64 {
     h.finish()
 }
 
-/// What lists of editions show of one: its period, title and size.
-fn edition_head(site: &Site, e: &crate::site::Edition, h: &mut Fnv) {
-    (&e.key, e.articles.len()).hash(h);
-    e.intro.map(|n| &site.edition_intros[n].title).hash(h);
+/// What lists of editions show of one: its link, as the pages get it.
+fn edition_head(config: &Config, site: &Site, e: &crate::site::Edition, h: &mut Fnv) {
+    edition_link(config, site, e).hash(h);
 }
 
 /// Everything an edition's page shows: its head, intro, articles and events.
-fn edition_whole(site: &Site, v: &Versions, e: &crate::site::Edition, h: &mut Fnv) {
-    edition_head(site, e, h);
+fn edition_whole(
+    config: &Config,
+    site: &Site,
+    v: &Versions,
+    e: &crate::site::Edition,
+    h: &mut Fnv,
+) {
+    edition_head(config, site, e, h);
     e.intro.map(|n| site.edition_intros[n].source_hash).hash(h);
     for &a in &e.articles {
         v.card[a].hash(h);
