@@ -201,6 +201,11 @@ impl Config {
         self.taxonomies.iter().find(|t| t.name == name)
     }
 
+    /// The companies taxonomy: always declared, always first (`config/taxonomies.rs`).
+    pub fn companies(&self) -> &Taxonomy {
+        &self.taxonomies[0]
+    }
+
     /// The taxonomies other than companies, in declared order.
     pub fn term_taxonomies(&self) -> &[Taxonomy] {
         &self.taxonomies[1..]

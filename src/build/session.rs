@@ -224,8 +224,11 @@ impl Session {
         let everything = changes.all || self.loaded.is_none();
         if everything {
             self.reload_all()?;
-        } else {
-            self.reload_parts(changes)?;
+        } else if let Err(e) = self.reload_parts(changes) {
+            // Part of the batch may be read and the rest not (an article edited beside a
+            // broken profile): forget what is loaded, so the next rebuild reads it all.
+            self.loaded = None;
+            return Err(e);
         }
         let loaded = self.loaded.as_ref().expect("loaded above");
         let mut problems = Diagnostics::default();

@@ -118,6 +118,12 @@ pub struct Article {
 }
 
 impl Article {
+    /// Where the article sorts among the site's: newest first, then by title, then by its
+    /// file (unique), so the order is total.
+    pub fn order_key(&self) -> (std::cmp::Reverse<PostDate>, &str, &Path) {
+        (std::cmp::Reverse(self.date), &self.title, &self.path)
+    }
+
     /// `2025/01/deepseek-r1/`: the article's path below the site root.
     pub fn path_in_site(&self) -> String {
         format!(
@@ -420,7 +426,9 @@ fn parse_events(
             anchor,
         });
     }
-    events.sort_by_key(|e| e.date);
+    // Events of one date by title, then anchor (unique in the article).
+    events
+        .sort_unstable_by(|x, y| (x.date, &x.title, &x.anchor).cmp(&(y.date, &y.title, &y.anchor)));
     events
 }
 

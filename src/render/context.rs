@@ -135,6 +135,13 @@ pub fn site_view<'a>(config: &'a Config, site: &Site) -> SiteView<'a> {
     }
 }
 
+impl TermLink {
+    /// `(name, slug)`, for [`crate::site::terms::by_name`].
+    pub fn key(&self) -> (&str, &str) {
+        (&self.name, &self.slug)
+    }
+}
+
 pub fn term_link(config: &Config, section: &str, term: &Term) -> TermLink {
     TermLink {
         name: term.name.clone(),

@@ -13,9 +13,9 @@ use super::context::{term_link, TermLink};
 use super::feeds::{FeedEntry, FeedView};
 use super::loans::{Loan, PageContext};
 use super::pages::Renderer;
-use crate::config::Period;
+use crate::config::{Config, Period};
 use crate::date::{month_name, DateView, PostDate};
-use crate::site::Edition;
+use crate::site::{Edition, Site, Term};
 
 /// Editions listed on each page of `/editions/`.
 pub const EDITIONS_PER_PAGE: usize = 26;
@@ -25,8 +25,9 @@ pub fn edition_path(edition: &Edition) -> String {
     format!("editions/{}/", edition.key)
 }
 
-/// An edition in lists and in prev/next links.
-#[derive(Serialize)]
+/// An edition in lists and in prev/next links: serialised for pages, and hashed for the
+/// fingerprints of the pages that show it.
+#[derive(Serialize, Hash)]
 pub struct EditionLink {
     pub key: String,
     pub title: String,
@@ -87,27 +88,7 @@ impl Renderer<'_> {
     }
 
     pub(super) fn edition_link(&self, edition: &Edition) -> EditionLink {
-        let intro = edition.intro.map(|n| &self.site.edition_intros[n]);
-        EditionLink {
-            key: edition.key.clone(),
-            title: intro
-                .and_then(|i| i.title.clone())
-                .unwrap_or_else(|| self.default_title(edition)),
-            period: period_text(edition.start, edition.end),
-            url: self.config.url(&edition_path(edition)),
-            article_count: edition.articles.len(),
-        }
-    }
-
-    fn default_title(&self, edition: &Edition) -> String {
-        match self.period() {
-            Period::Week => format!("The week of {}", long_date(edition.start)),
-            Period::Month => format!(
-                "{} {}",
-                month_name(edition.start.month() as u8),
-                edition.start.year()
-            ),
-        }
+        edition_link(self.config, self.site, edition)
     }
 
     pub(super) fn editions_index(&self, ctx: &mut Context, page: usize) {
@@ -143,7 +124,7 @@ impl Renderer<'_> {
                     edition.start.iso_week(),
                     edition.start.to_iso_week_date().0
                 ),
-                Period::Month => self.default_title(edition),
+                Period::Month => default_title(self.period(), edition),
             },
             link: self.edition_link(edition),
             permalink: self.config.permalink(&path),
@@ -281,12 +262,7 @@ impl Renderer<'_> {
         for (g, ev) in placed_events {
             groups[g].2.push(ev);
         }
-        // Busiest company first; the group without a company last.
-        groups.sort_by(|x, y| {
-            (x.0.is_none(), std::cmp::Reverse(x.1.len() + x.2.len()))
-                .cmp(&(y.0.is_none(), std::cmp::Reverse(y.1.len() + y.2.len())))
-                .then_with(|| x.0.cmp(&y.0))
-        });
+        busiest_first(&mut groups, &site.companies);
         groups
             .into_iter()
             .map(|(company, articles, events)| {
@@ -314,6 +290,47 @@ impl Renderer<'_> {
                 }
             })
             .collect()
+    }
+}
+
+/// Busiest company first, companies of one size by name; the group without a company last.
+/// Never by company index: that is the order companies were first met in, which an edit
+/// elsewhere on the site changes without changing this edition's page.
+fn busiest_first(groups: &mut [GroupIds], companies: &[Term]) {
+    let size = |g: &GroupIds| std::cmp::Reverse(g.1.len() + g.2.len());
+    groups.sort_by(|x, y| {
+        (x.0.is_none(), size(x))
+            .cmp(&(y.0.is_none(), size(y)))
+            .then_with(|| match (x.0, y.0) {
+                (Some(a), Some(b)) => companies[a].name_order(&companies[b]),
+                _ => std::cmp::Ordering::Equal,
+            })
+    });
+}
+
+/// How lists and neighbours' links show an edition.
+pub fn edition_link(config: &Config, site: &Site, edition: &Edition) -> EditionLink {
+    let intro = edition.intro.map(|n| &site.edition_intros[n]);
+    EditionLink {
+        key: edition.key.clone(),
+        title: intro
+            .and_then(|i| i.title.clone())
+            .unwrap_or_else(|| default_title(config.editions.unwrap_or_default(), edition)),
+        period: period_text(edition.start, edition.end),
+        url: config.url(&edition_path(edition)),
+        article_count: edition.articles.len(),
+    }
+}
+
+/// An edition's title when its intro gives none.
+fn default_title(period: Period, edition: &Edition) -> String {
+    match period {
+        Period::Week => format!("The week of {}", long_date(edition.start)),
+        Period::Month => format!(
+            "{} {}",
+            month_name(edition.start.month() as u8),
+            edition.start.year()
+        ),
     }
 }
 
@@ -353,6 +370,53 @@ mod tests {
 
     fn d(y: i32, m: u8, day: u8) -> time::Date {
         time::Date::from_calendar_date(y, time::Month::try_from(m).unwrap(), day).unwrap()
+    }
+
+    fn company(name: &str) -> Term {
+        Term {
+            slug: crate::slug::slugify(name),
+            name: name.into(),
+            articles: Vec::new(),
+            events: Vec::new(),
+            profile: None,
+        }
+    }
+
+    #[test]
+    fn groups_of_one_size_are_in_name_order_whatever_the_company_indices() {
+        // Index order is not name order.
+        let companies = [company("Zeta"), company("Beta"), company("alpha")];
+        let order = |groups: Vec<GroupIds>| {
+            let mut groups = groups;
+            busiest_first(&mut groups, &companies);
+            groups.iter().map(|g| g.0).collect::<Vec<_>>()
+        };
+        let group = |c: Option<usize>, n: usize| (c, (0..n).collect(), Vec::new());
+        let expected = vec![Some(0), Some(2), Some(1), None];
+        // Zeta is busiest; alpha and Beta tie, and sort by name (ignoring case) in
+        // whichever order they were met.
+        assert_eq!(
+            order(vec![
+                group(None, 5),
+                group(Some(2), 2),
+                group(Some(1), 2),
+                group(Some(0), 3)
+            ]),
+            expected
+        );
+        assert_eq!(
+            order(vec![
+                group(Some(1), 2),
+                group(Some(0), 3),
+                group(Some(2), 2),
+                group(None, 5)
+            ]),
+            expected
+        );
+        // Events count as much as articles.
+        let mut with_events = vec![group(Some(2), 0), group(Some(1), 1)];
+        with_events[0].2 = vec![(0, 0), (1, 0)];
+        assert_eq!(order(with_events), vec![Some(2), Some(1)]);
     }
 
     #[test]

@@ -7,14 +7,18 @@
 
 use std::hash::{Hash, Hasher};
 
-use super::lists::COMPANY_TIMELINE_ENTRIES;
-use super::plan::{page_count, Feed, PageJob, PageKind};
+use super::editions::edition_link;
+use super::lists::{profile_view, related_companies, COMPANY_TIMELINE_ENTRIES};
+use super::pages::page_view;
+use super::plan::{listing, Feed, PageJob, PageKind};
 use crate::config::Config;
 use crate::hash::Fnv;
 use crate::site::{Site, Term};
 
 /// Per-article versions, computed once per rebuild.
 pub struct Versions {
+    /// Every article index, newest first: the home page's list.
+    pub all: Vec<usize>,
     pub card: Vec<u64>,
     pub full: Vec<u64>,
     /// Per company, and per term of each other taxonomy: [`term_aggregate`], hashed once
@@ -41,31 +45,26 @@ impl Versions {
             h.finish()
         };
         // A company page also lists the companies named beside it.
-        let company = |t: &Term| {
+        let company = |(id, t): (usize, &Term)| {
             let mut h = Fnv::default();
             term_aggregate(site, t, &mut h);
-            for &a in &t.articles {
-                site.article_companies[a].hash(&mut h);
+            for c in related_companies(site, id) {
+                (&site.companies[c].name, &site.companies[c].slug).hash(&mut h);
             }
             h.finish()
         };
         Versions {
+            all: (0..site.articles.len()).collect(),
             card,
             full,
-            companies: site.companies.iter().map(company).collect(),
+            companies: site.companies.iter().enumerate().map(company).collect(),
             timeline_events: site
                 .companies
                 .iter()
                 .map(|c| {
-                    let mut events = c.events.clone();
-                    events.sort_by(|x, y| {
-                        let date = |(a, e): (usize, usize)| site.articles[a].events[e].date;
-                        date(*y).cmp(&date(*x))
-                    });
-                    events
-                        .iter()
-                        .take(COMPANY_TIMELINE_ENTRIES)
-                        .map(|&(a, _)| a)
+                    c.latest_events(site, COMPANY_TIMELINE_ENTRIES)
+                        .into_iter()
+                        .map(|(a, _)| a)
                         .collect()
                 })
                 .collect(),
@@ -127,24 +126,20 @@ pub struct Inputs<'a> {
 /// navigation) and the job's templates.
 pub fn fingerprint(inputs: &Inputs<'_>, job: &PageJob, salt: u64) -> u64 {
     let (site, v, config) = (inputs.site, inputs.versions, inputs.config);
-    let per_page = config.paginate_by;
     let mut h = Fnv::default();
     (salt, &job.path).hash(&mut h);
     let cards = |h: &mut Fnv, ids: &[usize]| ids.iter().for_each(|&i| v.card[i].hash(h));
-    // The slice of `ids` that page `page` shows, `per` a page.
-    let page_of = |ids: &[usize], page: usize, per: usize| -> Vec<usize> {
-        let start = ((page - 1) * per).min(ids.len());
-        ids[start..(start + per).min(ids.len())].to_vec()
-    };
+    // A list page: the articles it shows, and its paginator (made of the list's length,
+    // the page and the page size; its URLs are below the job's path).
+    if let Some(l) = listing(site, config, &v.all, &job.kind) {
+        (l.items.len(), l.page, l.per).hash(&mut h);
+        cards(&mut h, l.shown());
+    }
     match &job.kind {
-        PageKind::Home { page } => {
-            let n = site.articles.len();
-            page_count(n, per_page).hash(&mut h);
+        PageKind::Home { .. } => {
             if let Some(e) = site.editions.first() {
-                edition_head(site, e, &mut h);
+                edition_head(config, site, e, &mut h);
             }
-            let start = ((page - 1) * per_page).min(n);
-            (start..(start + per_page).min(n)).for_each(|i| v.card[i].hash(&mut h));
         }
         PageKind::Article(i) => {
             v.full[*i].hash(&mut h);
@@ -158,16 +153,14 @@ pub fn fingerprint(inputs: &Inputs<'_>, job: &PageJob, salt: u64) -> u64 {
             );
             cards(&mut h, &site.related[*i]);
         }
-        PageKind::Page(i) => (&site.pages[*i].title, &site.pages[*i].body_html).hash(&mut h),
+        PageKind::Page(i) => page_view(config, &site.pages[*i]).hash(&mut h),
         PageKind::Companies => v.companies.hash(&mut h),
         PageKind::Taxonomy(tax) => v.terms[*tax].hash(&mut h),
-        PageKind::Company { id, page } => {
+        PageKind::Company { id, .. } => {
             let c = &site.companies[*id];
             // Its chart, and its related companies (co-mentions).
             v.companies[*id].hash(&mut h);
-            c.profile
-                .map(|p| (&site.profiles[p].name, &site.profiles[p].description_html))
-                .hash(&mut h);
+            profile_view(site, c).hash(&mut h);
             // The company's own timeline shows its latest articles and events.
             cards(
                 &mut h,
@@ -176,32 +169,22 @@ pub fn fingerprint(inputs: &Inputs<'_>, job: &PageJob, salt: u64) -> u64 {
             v.timeline_events[*id]
                 .iter()
                 .for_each(|&a| v.card[a].hash(&mut h));
-            let per = config.taxonomies[0].paginate_by;
-            cards(&mut h, &page_of(&c.articles, *page, per));
         }
-        PageKind::Term { tax, id, page } => {
-            let group = &site.taxonomies[*tax];
-            let t = &group.terms[*id];
-            v.terms[*tax][*id].hash(&mut h);
-            let per = config
-                .taxonomy(&group.name)
-                .map_or(per_page, |d| d.paginate_by);
-            cards(&mut h, &page_of(&t.articles, *page, per));
-        }
+        PageKind::Term { tax, id, .. } => v.terms[*tax][*id].hash(&mut h),
         PageKind::Editions { page } => {
             let editions = &site.editions;
             editions.len().hash(&mut h);
             let per = super::editions::EDITIONS_PER_PAGE;
             for e in editions.iter().skip((page - 1) * per).take(per) {
-                edition_head(site, e, &mut h);
+                edition_head(config, site, e, &mut h);
             }
         }
         PageKind::Edition(i) | PageKind::EditionEmail(i) => {
             let editions = &site.editions;
-            edition_whole(site, v, &editions[*i], &mut h);
+            edition_whole(config, site, v, &editions[*i], &mut h);
             for n in [i.checked_sub(1), Some(i + 1)].into_iter().flatten() {
                 if let Some(e) = editions.get(n) {
-                    edition_head(site, e, &mut h);
+                    edition_head(config, site, e, &mut h);
                 }
             }
         }
@@ -221,32 +204,44 @@ pub fn fingerprint(inputs: &Inputs<'_>, job: &PageJob, salt: u64) -> u64 {
             let limit = config.feed_limit;
             if let Feed::Editions = feed {
                 for e in site.editions.iter().take(config.feed_limit) {
-                    edition_whole(site, v, e, &mut h);
+                    edition_whole(config, site, v, e, &mut h);
                 }
                 return h.finish();
             }
-            let ids: Vec<usize> = match feed {
-                Feed::Editions => Vec::new(),
-                Feed::Site => (0..site.articles.len().min(limit)).collect(),
-                Feed::Company(id) => site.companies[*id].articles.clone(),
-                Feed::Term { tax, id } => site.taxonomies[*tax].terms[*id].articles.clone(),
+            let term = match feed {
+                Feed::Editions | Feed::Site => None,
+                Feed::Company(id) => Some(&site.companies[*id]),
+                Feed::Term { tax, id } => Some(&site.taxonomies[*tax].terms[*id]),
             };
-            ids.iter().take(limit).for_each(|&i| v.full[i].hash(&mut h));
+            let ids: Vec<usize> = match term {
+                None => (0..site.articles.len().min(limit)).collect(),
+                // Its title and page are the term's, whether or not it has articles.
+                Some(t) => {
+                    (&t.name, &t.slug).hash(&mut h);
+                    t.articles.iter().take(limit).copied().collect()
+                }
+            };
+            ids.iter().for_each(|&i| v.full[i].hash(&mut h));
         }
         PageKind::Search | PageKind::NotFound | PageKind::Asset(_) => {}
     }
     h.finish()
 }
 
-/// What lists of editions show of one: its period, title and size.
-fn edition_head(site: &Site, e: &crate::site::Edition, h: &mut Fnv) {
-    (&e.key, e.articles.len()).hash(h);
-    e.intro.map(|n| &site.edition_intros[n].title).hash(h);
+/// What lists of editions show of one: its link, as the pages get it.
+fn edition_head(config: &Config, site: &Site, e: &crate::site::Edition, h: &mut Fnv) {
+    edition_link(config, site, e).hash(h);
 }
 
 /// Everything an edition's page shows: its head, intro, articles and events.
-fn edition_whole(site: &Site, v: &Versions, e: &crate::site::Edition, h: &mut Fnv) {
-    edition_head(site, e, h);
+fn edition_whole(
+    config: &Config,
+    site: &Site,
+    v: &Versions,
+    e: &crate::site::Edition,
+    h: &mut Fnv,
+) {
+    edition_head(config, site, e, h);
     e.intro.map(|n| site.edition_intros[n].source_hash).hash(h);
     for &a in &e.articles {
         v.card[a].hash(h);

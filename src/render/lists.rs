@@ -13,9 +13,9 @@ use super::loans::{PageContext, ShelfId};
 use super::pages::Renderer;
 use super::timeline_pages::{month_views, MonthView};
 use crate::date::DateView;
-use crate::error::Diagnostic;
+use crate::site::terms::by_name;
 use crate::site::timeline::{by_month, Entry};
-use crate::site::Term;
+use crate::site::{Site, Term};
 
 /// How many timeline entries a company page shows (its latest); the chart shows them all.
 pub const COMPANY_TIMELINE_ENTRIES: usize = 24;
@@ -32,6 +32,35 @@ pub struct TermSummary {
     feed_url: String,
     /// Inline SVG of articles and events per month.
     activity: String,
+}
+
+/// A company's profile as its pages show it (`profile`): serialised for the page, and
+/// hashed for its fingerprint, so that whatever the page shows of a profile is both.
+#[derive(Serialize, Hash)]
+pub struct ProfileView<'a> {
+    name: &'a str,
+    aliases: &'a [String],
+    website: &'a Option<String>,
+    founded: &'a Option<String>,
+    headquarters: &'a Option<String>,
+    description: &'a str,
+    summary_text: &'a str,
+}
+
+/// The profile of `company`, if it has one.
+pub fn profile_view<'s>(site: &'s Site, company: &Term) -> Option<ProfileView<'s>> {
+    company.profile.map(|p| {
+        let p = &site.profiles[p];
+        ProfileView {
+            name: &p.name,
+            aliases: &p.aliases,
+            website: &p.website,
+            founded: &p.founded,
+            headquarters: &p.headquarters,
+            description: &p.description_html,
+            summary_text: &p.summary_text,
+        }
+    })
 }
 
 /// Names under one initial, for the A-Z index.
@@ -64,64 +93,28 @@ impl Renderer<'_> {
         })
     }
 
-    pub(super) fn company(
-        &self,
-        ctx: &mut PageContext,
-        id: usize,
-        page: usize,
-    ) -> Result<(), Diagnostic> {
-        let company = &self.site.companies[id];
+    /// What a company's pages show besides their articles (see [`Renderer::list`]).
+    pub(super) fn company(&self, ctx: &mut PageContext, id: usize) {
         self.lend_fields(ctx, ShelfId::CompanyHeads, id);
-        self.list(
-            ctx,
-            &format!("companies/{}/", company.slug),
-            &company.articles,
-            page,
-            self.config.taxonomies[0].paginate_by,
-        )
     }
 
     /// What every page of a company shows above its articles.
     pub(super) fn company_head(&self, id: usize) -> Value {
         let company = &self.site.companies[id];
-        let profile = company.profile.map(|p| &self.site.profiles[p]);
         serde_json::json!({
-            "profile": profile.map(|p| {
-                serde_json::json!({
-                    "name": p.name, "aliases": p.aliases, "website": p.website,
-                    "founded": p.founded, "headquarters": p.headquarters,
-                    "description": p.description_html, "summary_text": p.summary_text,
-                })
-            }),
+            "profile": profile_view(self.site, company),
             "company": self.term_summary("companies", company, ChartSize::Full),
             "timeline": self.company_timeline(company),
             "related_companies": self.related_companies(id),
         })
     }
 
-    /// Page `page` of one term of a taxonomy other than companies.
-    pub(super) fn term(
-        &self,
-        ctx: &mut PageContext,
-        tax: usize,
-        id: usize,
-        page: usize,
-    ) -> Result<(), Diagnostic> {
+    /// What the pages of one term of a taxonomy other than companies show besides their
+    /// articles (see [`Renderer::list`]).
+    pub(super) fn term(&self, ctx: &mut PageContext, tax: usize, id: usize) {
         let group = &self.site.taxonomies[tax];
-        let term = &group.terms[id];
-        let per_page = self
-            .config
-            .taxonomy(&group.name)
-            .map_or(self.config.paginate_by, |t| t.paginate_by);
         ctx.insert("taxonomy", &self.taxonomy_view(&group.name));
         self.lend(ctx, "term", ShelfId::TermHeads(tax), id);
-        self.list(
-            ctx,
-            &format!("{}/{}/", group.name, term.slug),
-            &term.articles,
-            page,
-            per_page,
-        )
     }
 
     /// What every page of term `id` of taxonomy `tax` shows above its articles: the term
@@ -144,7 +137,7 @@ impl Renderer<'_> {
             latest(b)
                 .cmp(&latest(a))
                 .then_with(|| b.article_count.cmp(&a.article_count))
-                .then_with(|| a.link.name.to_lowercase().cmp(&b.link.name.to_lowercase()))
+                .then_with(|| by_name(a.link.key(), b.link.key()))
         });
         ctx.insert(var, &list);
         ctx.insert("letters", &letters(list.iter().map(|t| &t.link)));
@@ -194,7 +187,9 @@ impl Renderer<'_> {
             .take(COMPANY_TIMELINE_ENTRIES)
             .map(|&a| Entry::Article(a))
             .chain(
-                latest_events(self, &company.events, COMPANY_TIMELINE_ENTRIES)
+                company
+                    .latest_events(self.site, COMPANY_TIMELINE_ENTRIES)
+                    .into_iter()
                     .map(|(a, e)| Entry::Event(a, e)),
             );
         let mut months = by_month(self.site, entries);
@@ -207,45 +202,36 @@ impl Renderer<'_> {
         month_views(self, &months)
     }
 
-    /// The companies most often named in the same articles, most shared first.
     fn related_companies(&self, id: usize) -> Vec<TermLink> {
-        let mut counts: HashMap<usize, usize> = HashMap::new();
-        for &a in &self.site.companies[id].articles {
-            for &other in &self.site.article_companies[a] {
-                if other != id {
-                    *counts.entry(other).or_default() += 1;
-                }
-            }
-        }
-        let mut ranked: Vec<(usize, usize)> = counts.into_iter().collect();
-        ranked.sort_by_key(|&(c, n)| {
-            (
-                std::cmp::Reverse(n),
-                self.site.companies[c].name.to_lowercase(),
-            )
-        });
-        ranked
+        related_companies(self.site, id)
             .into_iter()
-            .take(RELATED_COMPANIES)
-            .map(|(c, _)| term_link(self.config, "companies", &self.site.companies[c]))
+            .map(|c| term_link(self.config, "companies", &self.site.companies[c]))
             .collect()
     }
 }
 
-/// The `limit` newest of a term's events (which are in article order, not event order).
-fn latest_events<'s>(
-    r: &'s Renderer<'_>,
-    events: &'s [(usize, usize)],
-    limit: usize,
-) -> impl Iterator<Item = (usize, usize)> + 's {
-    let mut sorted: Vec<(usize, usize)> = events.to_vec();
-    sorted.sort_by(|x, y| {
-        r.site.articles[y.0].events[y.1]
-            .date
-            .cmp(&r.site.articles[x.0].events[x.1].date)
+/// The companies most often named in the same articles as company `id`, most shared
+/// first, then by name: what its pages list as related companies.
+pub fn related_companies(site: &Site, id: usize) -> Vec<usize> {
+    let mut counts: HashMap<usize, usize> = HashMap::new();
+    for &a in &site.companies[id].articles {
+        for &other in &site.article_companies[a] {
+            if other != id {
+                *counts.entry(other).or_default() += 1;
+            }
+        }
+    }
+    let mut ranked: Vec<(usize, usize)> = counts.into_iter().collect();
+    let companies = &site.companies;
+    ranked.sort_by(|&(c, n), &(d, m)| {
+        m.cmp(&n)
+            .then_with(|| companies[c].name_order(&companies[d]))
     });
-    sorted.truncate(limit);
-    sorted.into_iter()
+    ranked
+        .into_iter()
+        .take(RELATED_COMPANIES)
+        .map(|(c, _)| c)
+        .collect()
 }
 
 /// Groups links by initial letter (A-Z; anything else under `#`, last), alphabetically.
@@ -257,12 +243,14 @@ fn letters<'t>(links: impl Iterator<Item = &'t TermLink>) -> Vec<Letter> {
             .filter(char::is_ascii_alphabetic)
             .map_or('#', |c| c.to_ascii_uppercase())
     };
-    let mut sorted: Vec<(char, String, &TermLink)> = links
-        .map(|l| (initial(&l.name), l.name.to_lowercase(), l))
-        .collect();
-    sorted.sort_by(|a, b| ((a.0 == '#'), a.0, &a.1).cmp(&((b.0 == '#'), b.0, &b.1)));
+    let mut sorted: Vec<(char, &TermLink)> = links.map(|l| (initial(&l.name), l)).collect();
+    sorted.sort_by(|a, b| {
+        ((a.0 == '#'), a.0)
+            .cmp(&((b.0 == '#'), b.0))
+            .then_with(|| by_name(a.1.key(), b.1.key()))
+    });
     let mut letters: Vec<Letter> = Vec::new();
-    for (letter, _, link) in sorted {
+    for (letter, link) in sorted {
         let letter = letter.to_string();
         match letters.last_mut() {
             Some(l) if l.letter == letter => l.terms.push(link.clone()),
@@ -273,4 +261,51 @@ fn letters<'t>(links: impl Iterator<Item = &'t TermLink>) -> Vec<Letter> {
         }
     }
     letters
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn link(name: &str, slug: &str) -> TermLink {
+        TermLink {
+            name: name.into(),
+            slug: slug.into(),
+            url: format!("/tags/{slug}/"),
+        }
+    }
+
+    fn shown(letters: &[Letter]) -> Vec<(String, Vec<String>)> {
+        letters
+            .iter()
+            .map(|l| {
+                (
+                    l.letter.clone(),
+                    l.terms.iter().map(|t| t.slug.clone()).collect(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn letters_are_in_name_order_and_ties_in_slug_order_not_input_order() {
+        // "Ab" and "ab" compare equal ignoring case: their slugs decide.
+        let links = [
+            link("9 lives", "9-lives"),
+            link("ab", "ab-2"),
+            link("Beta", "beta"),
+            link("Ab", "ab"),
+            link("Äpfel", "apfel"),
+        ];
+        let expected = vec![
+            (
+                "A".to_string(),
+                vec!["ab".into(), "ab-2".into(), "apfel".into()],
+            ),
+            ("B".to_string(), vec!["beta".into()]),
+            ("#".to_string(), vec!["9-lives".into()]),
+        ];
+        assert_eq!(shown(&letters(links.iter())), expected);
+        assert_eq!(shown(&letters(links.iter().rev())), expected);
+    }
 }

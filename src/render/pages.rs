@@ -12,7 +12,7 @@ use tera::Context;
 
 use super::context::{article_card, article_view, site_view};
 use super::loans::{put, Loan, PageContext, Shelf, ShelfId};
-use super::plan::{page_count, pager_path, PageJob, PageKind};
+use super::plan::{listing, page_count, pager_path, Listing, PageJob, PageKind};
 use super::templates::Theme;
 use crate::config::Config;
 use crate::error::Diagnostic;
@@ -46,6 +46,26 @@ pub struct Renderer<'a> {
 /// Article `i`'s card, serialised once and lent to every page that shows it.
 pub fn card(config: &Config, site: &Site, i: usize) -> Value {
     serde_json::to_value(article_card(config, site, i)).unwrap_or(Value::Null)
+}
+
+/// A standalone page as `page.html` sees it (`page`): serialised for the page, and hashed
+/// for its fingerprint.
+#[derive(Serialize, Hash)]
+pub struct PageView<'a> {
+    title: &'a str,
+    summary_text: &'a str,
+    content: &'a str,
+    /// Site-internal, with the base path.
+    url: String,
+}
+
+pub fn page_view<'p>(config: &Config, page: &'p crate::content::Page) -> PageView<'p> {
+    PageView {
+        title: &page.title,
+        summary_text: &page.summary_text,
+        content: &page.body_html,
+        url: config.url(&page.path_in_site()),
+    }
 }
 
 /// Where a list page stands among its siblings, as `paginator` in templates.
@@ -165,13 +185,10 @@ impl<'a> Renderer<'a> {
         ctx.insert("current_url", &self.config.url(&job.path));
         ctx.insert("canonical", &self.config.permalink(&job.path));
         let filled = match &job.kind {
-            PageKind::Home { page } => self.home(&mut ctx, *page),
             PageKind::Article(i) => self.article(&mut ctx, *i),
-            PageKind::Company { id, page } => self.company(&mut ctx, *id, *page),
-            PageKind::Term { tax, id, page } => self.term(&mut ctx, *tax, *id, *page),
             kind => {
                 self.fill(&mut ctx, kind, &job.path);
-                Ok(())
+                self.list(&mut ctx, listing(self.site, self.config, &self.all, kind))
             }
         };
         let bytes = filled.and_then(|()| self.theme.render_bytes(job.kind.template(), &ctx));
@@ -190,21 +207,17 @@ impl<'a> Renderer<'a> {
             PageKind::Timeline => self.timeline(ctx),
             PageKind::TimelineYear(year) => self.timeline_year(ctx, *year),
             PageKind::Feed(feed) => self.feed(ctx, *feed, path),
-            PageKind::Home { .. }
-            | PageKind::Article(_)
-            | PageKind::Company { .. }
-            | PageKind::Term { .. }
-            | PageKind::Search
-            | PageKind::NotFound
-            | PageKind::Asset(_) => {}
+            PageKind::Home { .. } => self.home(ctx),
+            PageKind::Company { id, .. } => self.company(ctx, *id),
+            PageKind::Term { tax, id, .. } => self.term(ctx, *tax, *id),
+            PageKind::Article(_) | PageKind::Search | PageKind::NotFound | PageKind::Asset(_) => {}
         }
     }
 
-    fn home(&self, ctx: &mut PageContext, page: usize) -> Result<(), Diagnostic> {
-        self.list(ctx, "", &self.all, page, self.config.paginate_by)?;
+    /// What the home pages show besides their articles (see [`Renderer::list`]).
+    fn home(&self, ctx: &mut Context) {
         let latest = self.site.editions.first().map(|e| self.edition_link(e));
         ctx.insert("latest_edition", &latest);
-        Ok(())
     }
 
     /// Lends the cards of `ids` to the page as an array at `key`, each with its `html`.
@@ -335,31 +348,21 @@ impl<'a> Renderer<'a> {
     }
 
     fn page(&self, ctx: &mut Context, i: usize) {
-        let p = &self.site.pages[i];
-        ctx.insert(
-            "page",
-            &serde_json::json!({
-                "title": p.title,
-                "summary_text": p.summary_text,
-                "content": p.body_html,
-                "url": self.config.url(&p.path_in_site()),
-            }),
-        );
+        ctx.insert("page", &page_view(self.config, &self.site.pages[i]));
     }
 
-    /// Puts page `page` of `items` (article indices, `per` a page) as `articles` and its
-    /// paginator in the context.
+    /// Puts the articles `listing` shows as `articles`, and its paginator, in the context
+    /// of a list page (nothing for other pages).
     pub(super) fn list(
         &self,
         ctx: &mut PageContext,
-        base: &str,
-        items: &[usize],
-        page: usize,
-        per: usize,
+        listing: Option<Listing<'_>>,
     ) -> Result<(), Diagnostic> {
-        let shown = items.iter().skip((page - 1) * per).take(per).copied();
-        self.lend_cards(ctx, "articles", shown.collect())?;
-        self.paginate(ctx, base, items.len(), page, per);
+        let Some(l) = listing else {
+            return Ok(());
+        };
+        self.lend_cards(ctx, "articles", l.shown().to_vec())?;
+        self.paginate(ctx, &l.base, l.items.len(), l.page, l.per);
         Ok(())
     }
 

@@ -45,23 +45,36 @@ pub enum PageKind {
     Asset(String),
 }
 
-/// Every template a page kind renders with (assets aside).
-pub const PAGE_TEMPLATES: &[&str] = &[
-    "index.html",
-    "article.html",
-    "page.html",
-    "companies.html",
-    "company.html",
-    "taxonomy.html",
-    "term.html",
-    "timeline.html",
-    "editions.html",
-    "edition.html",
-    "edition-email.html",
-    "atom.xml",
-    "search.html",
-    "404.html",
+/// A page of each kind but assets, so that the page templates are named by
+/// [`PageKind::template`] alone. A kind left out here only makes its template count as
+/// shared (its edits then re-render every page), never a page left stale.
+const ONE_OF_EACH: &[PageKind] = &[
+    PageKind::Home { page: 1 },
+    PageKind::Article(0),
+    PageKind::Page(0),
+    PageKind::Companies,
+    PageKind::Company { id: 0, page: 1 },
+    PageKind::Taxonomy(0),
+    PageKind::Term {
+        tax: 0,
+        id: 0,
+        page: 1,
+    },
+    PageKind::Editions { page: 1 },
+    PageKind::Edition(0),
+    PageKind::EditionEmail(0),
+    PageKind::Timeline,
+    PageKind::TimelineYear(2025),
+    PageKind::Feed(Feed::Site),
+    PageKind::Search,
+    PageKind::NotFound,
 ];
+
+/// Whether `name` is the template of a kind of page (assets aside): its edits change only
+/// those pages, while every other template is shared by all.
+pub fn is_page_template(name: &str) -> bool {
+    ONE_OF_EACH.iter().any(|kind| kind.template() == name)
+}
 
 impl PageKind {
     /// The theme template that renders this kind of page.
@@ -84,6 +97,62 @@ impl PageKind {
             PageKind::Asset(name) => name,
         }
     }
+}
+
+/// What a list page lists: page `page` (from 1) of `items`, `per` a page, under `base`.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Listing<'s> {
+    /// The path of the list's first page (`companies/x/`); later pages are below it.
+    pub base: String,
+    pub items: &'s [usize],
+    pub page: usize,
+    pub per: usize,
+}
+
+impl<'s> Listing<'s> {
+    /// The items this page shows.
+    pub fn shown(&self) -> &'s [usize] {
+        let start = ((self.page - 1) * self.per).min(self.items.len());
+        &self.items[start..(start + self.per).min(self.items.len())]
+    }
+}
+
+/// The articles list page `kind` lists (the home page, a company's or a term's pages), for
+/// rendering it and for its fingerprint alike; `all` is every article index in order.
+pub fn listing<'s>(
+    site: &'s Site,
+    config: &Config,
+    all: &'s [usize],
+    kind: &PageKind,
+) -> Option<Listing<'s>> {
+    let (base, items, page, per) = match *kind {
+        PageKind::Home { page } => (String::new(), all, page, config.paginate_by),
+        PageKind::Company { id, page } => {
+            let c = &site.companies[id];
+            let per = config.companies().paginate_by;
+            (format!("companies/{}/", c.slug), &c.articles[..], page, per)
+        }
+        PageKind::Term { tax, id, page } => {
+            let group = &site.taxonomies[tax];
+            let t = &group.terms[id];
+            let per = config
+                .taxonomy(&group.name)
+                .map_or(config.paginate_by, |d| d.paginate_by);
+            (
+                format!("{}/{}/", group.name, t.slug),
+                &t.articles[..],
+                page,
+                per,
+            )
+        }
+        _ => return None,
+    };
+    Some(Listing {
+        base,
+        items,
+        page,
+        per,
+    })
 }
 
 /// Which articles an Atom feed carries.
@@ -158,7 +227,7 @@ pub fn plan(site: &Site, config: &Config, assets: &[String]) -> Vec<PageJob> {
             add(path, PageKind::Edition(i));
         }
     }
-    let companies = &config.taxonomies[0];
+    let companies = config.companies();
     add("companies/".into(), PageKind::Companies);
     for (id, c) in site.companies.iter().enumerate() {
         let base = format!("companies/{}/", c.slug);
@@ -207,6 +276,40 @@ mod tests {
         assert_eq!(page_count(11, 10), 2);
         assert_eq!(pager_path("tags/x/", 1), "tags/x/");
         assert_eq!(pager_path("", 3), "page/3/");
+    }
+
+    #[test]
+    fn a_listing_shows_its_page_of_items() {
+        let items = [4, 5, 6, 7, 8];
+        let page = |page: usize| Listing {
+            base: String::new(),
+            items: &items,
+            page,
+            per: 2,
+        };
+        assert_eq!(page(1).shown(), &[4, 5]);
+        assert_eq!(page(3).shown(), &[8]);
+        assert!(page(4).shown().is_empty());
+    }
+
+    #[test]
+    fn page_templates_are_those_of_page_kinds_and_partials_are_not() {
+        for name in [
+            "index.html",
+            "timeline.html",
+            "atom.xml",
+            "edition-email.html",
+        ] {
+            assert!(is_page_template(name), "{name}");
+        }
+        for name in [
+            "base.html",
+            "macros.html",
+            "card.html",
+            "edition-content.html",
+        ] {
+            assert!(!is_page_template(name), "{name}");
+        }
     }
 
     #[test]

@@ -195,8 +195,8 @@ impl Theme {
     /// shared template (base, macros, partials), so editing `article.html` changes only
     /// article pages' fingerprints while editing `base.html` changes all of them.
     pub fn versions(&self) -> std::collections::HashMap<String, u64> {
-        use crate::render::plan::PAGE_TEMPLATES;
-        let is_page = |n: &str| PAGE_TEMPLATES.contains(&n) || self.assets().any(|a| a == n);
+        use crate::render::plan::is_page_template;
+        let is_page = |n: &str| is_page_template(n) || self.assets().any(|a| a == n);
         let shared = crate::hash::of(
             &self
                 .sources

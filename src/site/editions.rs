@@ -21,7 +21,8 @@ pub struct Edition {
     pub end: time::Date,
     /// Articles published in the period, newest first (indices into `site.articles`).
     pub articles: Vec<usize>,
-    /// (article, event) of the events dated in the period, in date order.
+    /// (article, event) of the events dated in the period, in date order, then article
+    /// order, then event order.
     pub events: Vec<(usize, usize)>,
     /// The index of the editor's intro in `site.edition_intros`, if there is one.
     pub intro: Option<usize>,
@@ -135,7 +136,7 @@ pub fn editions(site: &Site, intros: &[EditionIntro], period: Period) -> Vec<Edi
     for edition in &mut list {
         edition
             .events
-            .sort_by_key(|&(a, e)| site.articles[a].events[e].date);
+            .sort_unstable_by_key(|&(a, e)| (site.articles[a].events[e].date, a, e));
     }
     list
 }

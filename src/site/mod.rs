@@ -80,12 +80,7 @@ impl Site {
             edition_intros,
             editions: period,
         } = content;
-        articles.sort_by(|a, b| {
-            b.date
-                .cmp(&a.date)
-                .then_with(|| a.title.cmp(&b.title))
-                .then_with(|| a.path.cmp(&b.path))
-        });
+        articles.sort_unstable_by(|a, b| a.order_key().cmp(&b.order_key()));
         let mut problems = Diagnostics::default();
         check_urls(&articles, &pages, &taxonomy_names, &mut problems);
 
@@ -164,6 +159,38 @@ impl Site {
         }
         Ok(site)
     }
+}
+
+/// A site of articles given as (file name, front matter), for unit tests: editions are
+/// weekly, and `tags` is the one taxonomy besides companies.
+#[cfg(test)]
+pub(crate) fn test_site(articles: &[(&str, &str)]) -> Site {
+    let highlighter = crate::content::highlight::Highlighter::default();
+    let taxonomies = vec!["tags".to_string()];
+    let env = crate::content::RenderEnv {
+        highlighter: &highlighter,
+        base_path: "/",
+        taxonomies: &taxonomies,
+    };
+    let articles = articles
+        .iter()
+        .map(|(name, front)| {
+            let path = std::path::PathBuf::from(format!("content/articles/{name}"));
+            let text = format!("+++\n{front}\n+++\nBody.\n");
+            let article = crate::content::article::parse_article(&path, &text, &env)
+                .unwrap_or_else(|e| panic!("{name}: {e:?}"));
+            Arc::new(article)
+        })
+        .collect();
+    Site::build(Content {
+        articles,
+        profiles: Vec::new(),
+        pages: Vec::new(),
+        taxonomies,
+        edition_intros: Vec::new(),
+        editions: Some(Period::Week),
+    })
+    .unwrap_or_else(|e| panic!("{e:?}"))
 }
 
 /// Each intro's file name must name a period: `2025-W05.md` (or `2025-01.md` for monthly

@@ -4,6 +4,7 @@
 //! Two different names on one slug, or an alias claimed by two profiles, is an error that
 //! names both files. Grouping is one pass over the articles with hash lookups: O(n).
 
+use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -21,6 +22,33 @@ pub struct Term {
     pub events: Vec<(usize, usize)>,
     /// The profile index, for companies that have one.
     pub profile: Option<usize>,
+}
+
+impl Term {
+    /// The order of terms that nothing else tells apart: [`by_name`].
+    pub fn name_order(&self, other: &Term) -> Ordering {
+        by_name((&self.name, &self.slug), (&other.name, &other.slug))
+    }
+
+    /// The `limit` newest of the term's events (which are kept in article order, not
+    /// event order), newest first; events of one date in article order, then event order.
+    pub fn latest_events(&self, site: &super::Site, limit: usize) -> Vec<(usize, usize)> {
+        let date = |&(a, e): &(usize, usize)| site.articles[a].events[e].date;
+        let mut sorted = self.events.clone();
+        sorted.sort_unstable_by(|x, y| date(y).cmp(&date(x)).then_with(|| x.cmp(y)));
+        sorted.truncate(limit);
+        sorted
+    }
+}
+
+/// How lists order terms (or their links) that nothing else tells apart: by `(name, slug)`,
+/// the name ignoring case, then the slug, which is unique among a taxonomy's terms. Never
+/// the order the terms were met in, which an incremental rebuild does not keep.
+pub fn by_name(a: (&str, &str), b: (&str, &str)) -> Ordering {
+    fn lower(s: &str) -> impl Iterator<Item = char> + '_ {
+        s.chars().flat_map(char::to_lowercase)
+    }
+    lower(a.0).cmp(lower(b.0)).then_with(|| a.1.cmp(b.1))
 }
 
 /// Builds terms while resolving names; remembers where each key and slug came from.

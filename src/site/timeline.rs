@@ -6,7 +6,9 @@ use crate::date::PostDate;
 use super::Site;
 
 /// One line on a timeline: an article, or one event of an article.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Ordered articles first, then by article index, then by event index: how entries of one
+/// date are listed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Entry {
     Article(usize),
     /// (article index, event index)
@@ -36,15 +38,11 @@ pub struct Month {
     pub entries: Vec<Entry>,
 }
 
-/// Groups entries by month, newest month and newest entry first. Ties keep articles
-/// before events and the order given.
+/// Groups entries by month, newest month and newest entry first. Entries of one date are
+/// articles before events, then in article order (never in the order given).
 pub fn by_month(site: &Site, entries: impl IntoIterator<Item = Entry>) -> Vec<Month> {
     let mut entries: Vec<Entry> = entries.into_iter().collect();
-    entries.sort_by(|a, b| {
-        b.date(site)
-            .cmp(a.date(site))
-            .then_with(|| matches!(a, Entry::Event(..)).cmp(&matches!(b, Entry::Event(..))))
-    });
+    entries.sort_unstable_by(|a, b| b.date(site).cmp(a.date(site)).then_with(|| a.cmp(b)));
     let mut months: Vec<Month> = Vec::new();
     for entry in entries {
         let d = entry.date(site);
@@ -94,5 +92,60 @@ impl Timeline {
         let start = self.months.partition_point(|m| m.year > year);
         let end = self.months.partition_point(|m| m.year >= year);
         &self.months[start..end]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two articles and three events on one day, and an article the day before.
+    fn site() -> Site {
+        super::super::test_site(&[
+            ("b.md", "title = \"B\"\ndate = 2025-01-10\n[[events]]\ndate = 2025-01-10\ntitle = \"E\""),
+            ("a.md", "title = \"A\"\ndate = 2025-01-10\n[[events]]\ndate = 2025-01-10\ntitle = \"Y\"\n[[events]]\ndate = 2025-01-10\ntitle = \"X\""),
+            ("c.md", "title = \"C\"\ndate = 2025-01-09"),
+        ])
+    }
+
+    #[test]
+    fn entries_of_one_date_are_in_one_order_whatever_the_order_given() {
+        let site = site();
+        assert_eq!(site.articles[0].title, "A");
+        let expected = vec![
+            Entry::Article(0),
+            Entry::Article(1),
+            Entry::Event(0, 0),
+            Entry::Event(0, 1),
+            Entry::Event(1, 0),
+            Entry::Article(2),
+        ];
+        let entries: Vec<Entry> = all_entries(&site).collect();
+        let shown = |entries: Vec<Entry>| -> Vec<Entry> {
+            by_month(&site, entries)
+                .into_iter()
+                .flat_map(|m| m.entries)
+                .collect()
+        };
+        assert_eq!(shown(entries.clone()), expected);
+        assert_eq!(shown(entries.into_iter().rev().collect()), expected);
+        // An article's events of one date are in title order.
+        assert_eq!(site.articles[0].events[0].title, "X");
+    }
+
+    #[test]
+    fn a_terms_latest_events_are_in_one_order_whatever_the_order_kept() {
+        let site = site();
+        let mut term = crate::site::Term {
+            slug: "x".into(),
+            name: "X".into(),
+            articles: Vec::new(),
+            events: vec![(1, 0), (0, 1), (0, 0)],
+            profile: None,
+        };
+        assert_eq!(term.latest_events(&site, 2), vec![(0, 0), (0, 1)]);
+        term.events.reverse();
+        assert_eq!(term.latest_events(&site, 2), vec![(0, 0), (0, 1)]);
+        assert_eq!(term.latest_events(&site, 9), vec![(0, 0), (0, 1), (1, 0)]);
     }
 }

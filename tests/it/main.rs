@@ -13,6 +13,7 @@ mod output_safety;
 mod properties;
 mod publish;
 mod serve_safety;
+mod session_properties;
 mod support;
 mod template_safety;
 mod timeline;

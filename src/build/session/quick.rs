@@ -161,12 +161,8 @@ fn same_place(site: &Site, i: usize, old: &Article, new: &Article) -> bool {
                 && a.anchor == b.anchor
                 && a.companies == b.companies
         });
-    // The articles are sorted newest first, then by title, then by path (`Site::build`):
-    // a new title keeps the place while it still sorts between the neighbours.
-    let before = |a: &Article, b: &Article| {
-        (std::cmp::Reverse(a.date), &a.title, &a.path)
-            < (std::cmp::Reverse(b.date), &b.title, &b.path)
-    };
+    // A new title keeps the place while it still sorts between the neighbours.
+    let before = |a: &Article, b: &Article| a.order_key() < b.order_key();
     let in_place = i
         .checked_sub(1)
         .is_none_or(|j| before(&site.articles[j], new))
