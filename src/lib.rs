@@ -21,6 +21,7 @@ pub mod render;
 pub mod serve;
 pub mod site;
 pub mod slug;
+pub mod walk;
 
 pub use build::{build, render_site, BuildOptions, BuildReport};
 pub use error::{BuildError, Diagnostic};

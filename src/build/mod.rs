@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use crate::config::Config;
 use crate::error::{BuildError, Diagnostic, Diagnostics};
 use crate::output::{Claim, CopiedFile};
+use crate::walk::Skipped;
 pub use session::{Built, Changes, Session, SiteFiles, Written};
 
 /// What `digest build` was asked to do.
@@ -88,31 +89,12 @@ pub fn output_problem(options: &BuildOptions, output_dir: &Path, why: &str) -> D
     }
     let config = crate::display_path(&options.root, "config.toml");
     let text = std::fs::read_to_string(options.root.join("config.toml")).unwrap_or_default();
-    match key_position(&text, "output_dir") {
-        Some((line, col)) => Diagnostic::at(&config, line, col, message),
+    let text = crate::content::front_matter::normalize(&text);
+    match crate::content::front_matter::value_offset(&text, "output_dir") {
         // The default, `public`: not written in the config.
-        None => Diagnostic::file(&config, message),
+        0 => Diagnostic::file(&config, message),
+        offset => Diagnostic::at_offset(&config, &text, offset, 1, message),
     }
-}
-
-/// Line and column of the value of the top-level `key` in a TOML text, if it is set there.
-fn key_position(text: &str, key: &str) -> Option<(usize, usize)> {
-    for (i, line) in text.lines().enumerate() {
-        let trimmed = line.trim_start();
-        if trimmed.starts_with('[') {
-            return None;
-        }
-        let Some(rest) = trimmed.strip_prefix(key) else {
-            continue;
-        };
-        let Some(value) = rest.trim_start().strip_prefix('=') else {
-            continue;
-        };
-        let value = value.trim_start();
-        let col = line[..line.len() - value.len()].chars().count() + 1;
-        return Some((i + 1, col));
-    }
-    None
 }
 
 /// Files under `static/`, to copy as they are. Links are followed, but only to files and
@@ -125,40 +107,24 @@ pub fn static_files(root: &Path) -> Result<Vec<CopiedFile>, BuildError> {
     if !dir.is_dir() {
         return Ok(copies);
     }
-    let site = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let shown = |path: &Path| {
         let rel = path.strip_prefix(root).unwrap_or(path);
         crate::display_path(root, rel)
     };
-    let mut walk = walkdir::WalkDir::new(&dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter();
-    while let Some(entry) = walk.next() {
+    for entry in crate::walk::inside_site(root, &dir) {
         let e = match entry {
             Ok(e) => e,
-            Err(err) => {
+            Err(Skipped::Unreadable(err)) => {
                 let at = err.path().map_or(shown(&dir), shown);
                 problems.push(Diagnostic::file(&at, format!("cannot read: {err}")));
                 continue;
             }
-        };
-        if e.path_is_symlink() {
-            if let Err(target) = link_inside(e.path(), &site) {
-                problems.push(Diagnostic::file(
-                    &shown(e.path()),
-                    format!(
-                        "is a link to {}, outside the site's folder; digest publishes only \
-                         files from inside the site. Copy the file into static/ instead",
-                        target.display()
-                    ),
-                ));
-                if e.file_type().is_dir() {
-                    walk.skip_current_dir();
-                }
+            Err(Skipped::Outside { path, target }) => {
+                let message = Skipped::outside_message(&target);
+                problems.push(Diagnostic::file(&shown(&path), message));
                 continue;
             }
-        }
+        };
         if e.file_type().is_file() {
             let rel = e.path().strip_prefix(&dir).unwrap_or(e.path());
             let path = rel.to_string_lossy().replace('\\', "/");
@@ -175,26 +141,8 @@ pub fn static_files(root: &Path) -> Result<Vec<CopiedFile>, BuildError> {
     }
 }
 
-/// Whether the link at `path` leads to somewhere inside `site` (a resolved path); if not,
-/// where it leads.
-pub fn link_inside(path: &Path, site: &Path) -> Result<(), PathBuf> {
-    match std::fs::canonicalize(path) {
-        Ok(target) if target.starts_with(site) => Ok(()),
-        Ok(target) => Err(target),
-        Err(_) => Err(std::fs::read_link(path).unwrap_or_else(|_| path.to_path_buf())),
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn finds_where_a_top_level_key_is_set() {
-        let text = "title = \"x\"\n  output_dir   =  \"static\"\n[x]\nkey = 1\n";
-        assert_eq!(super::key_position(text, "output_dir"), Some((2, 19)));
-        assert_eq!(super::key_position(text, "key"), None, "not top-level");
-        assert_eq!(super::key_position("output_dirs = 1", "output_dir"), None);
-    }
-
     #[test]
     fn the_built_line_counts_one_article_in_the_singular() {
         assert_eq!(

@@ -10,6 +10,7 @@ use tera::Tera;
 use super::budget;
 use crate::config::Config;
 use crate::error::Diagnostic;
+use crate::walk::Skipped;
 
 /// Each built-in theme file: (name, text). Names ending in `.html` are Tera templates;
 /// other files (the stylesheet) are rendered too, so they may use the site's settings.
@@ -255,33 +256,26 @@ fn read_sources(root: &Path) -> Result<Vec<(String, PathBuf, String)>, Vec<Diagn
     let mut problems = Vec::new();
     if dir.is_dir() {
         // Links are followed (a linked override is honoured) but must stay in the site.
-        let site = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
         let shown = |path: &Path| {
             let rel = path.strip_prefix(&dir).unwrap_or(path);
             crate::display_path(root, Path::new("templates").join(rel))
         };
-        let mut entries = walkdir::WalkDir::new(&dir)
-            .follow_links(true)
-            .sort_by_file_name()
-            .into_iter();
-        while let Some(entry) = entries.next() {
+        for entry in crate::walk::inside_site(root, &dir) {
             let entry = match entry {
                 Ok(e) => e,
-                Err(e) => {
+                Err(Skipped::Unreadable(e)) => {
                     let path = e.path().map_or_else(|| dir.clone(), Path::to_path_buf);
                     problems.push(Diagnostic::file(&shown(&path), unreadable(&path, &e)));
+                    continue;
+                }
+                Err(Skipped::Outside { path, target }) => {
+                    let message = Skipped::outside_message(&target);
+                    problems.push(Diagnostic::file(&shown(&path), message));
                     continue;
                 }
             };
             let hidden = entry.file_name().to_string_lossy().starts_with('.');
             if hidden && entry.file_type().is_file() {
-                continue;
-            }
-            if let Some(message) = outside(&site, entry.path()) {
-                problems.push(Diagnostic::file(&shown(entry.path()), message));
-                if entry.file_type().is_dir() {
-                    entries.skip_current_dir();
-                }
                 continue;
             }
             if !entry.file_type().is_file() {
@@ -307,18 +301,6 @@ fn read_sources(root: &Path) -> Result<Vec<(String, PathBuf, String)>, Vec<Diagn
     } else {
         Err(problems)
     }
-}
-
-/// Why `path`, a link or inside a linked folder, is not taken: it resolves outside the
-/// site's folder `site` (canonical).
-fn outside(site: &Path, path: &Path) -> Option<String> {
-    let target = std::fs::canonicalize(path).ok()?;
-    (!target.starts_with(site)).then(|| {
-        format!(
-            "is a link to {}, outside the site's folder; copy the file in instead",
-            target.display()
-        )
-    })
 }
 
 /// What went wrong walking `templates/` at `path`: most often a link to nothing.

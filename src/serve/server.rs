@@ -233,7 +233,7 @@ pub fn serve_path(live: &Live, method: &Method, raw_path: &str) -> Response<Body
     }
     if let Some(source) = snapshot.copies.get(&key) {
         // A static file that became a link out of the site since the build is not served.
-        if crate::build::link_inside(source, &snapshot.site).is_err() {
+        if crate::walk::outside(&snapshot.site, source).is_some() {
             return not_found(&snapshot);
         }
         return match std::fs::read(source) {
