@@ -1,9 +1,10 @@
 //! Where the time of one incremental rebuild of `digest serve` goes: loads a site once, then
-//! times a session's rebuild after an edit of one article's body, and each stage of it on
-//! its own (site model, fingerprints, cards, extra files). For profiling the serve latency
-//! figures of BENCHMARKS.md.
+//! times a session's rebuild after an edit of one article (its body, or with `title` its
+//! title, as `bench/serve_latency.py` edits them), and each stage of it on its own (site
+//! model, fingerprints, cards, extra files). For profiling the serve latency figures of
+//! BENCHMARKS.md; `DIGEST_TIMINGS=1` adds the quick path's phases of each round.
 //!
-//!     cargo run --release --example rebuild_phases -- SITE_DIR [ROUNDS]
+//!     cargo run --release --example rebuild_phases -- SITE_DIR [ROUNDS] [body|title]
 //!
 //! The article edited is restored at the end.
 
@@ -34,6 +35,14 @@ fn main() {
         std::process::exit(2);
     };
     let rounds: usize = args.next().and_then(|r| r.parse().ok()).unwrap_or(5).max(1);
+    let title = match args.next().as_deref() {
+        None | Some("body") => false,
+        Some("title") => true,
+        Some(other) => {
+            eprintln!("unknown edit {other}: body or title");
+            std::process::exit(2);
+        }
+    };
     let mut session = Session::new(BuildOptions {
         root: root.clone(),
         base_url: Some("http://127.0.0.1:1111/".into()),
@@ -52,10 +61,14 @@ fn main() {
     let article = first.site.articles[first.article_count / 2].path.clone();
     // A `Built` still held shares the site model, and the quick path needs it unshared.
     drop(first);
-    let original = std::fs::read(&article).expect("read the article");
+    let original = std::fs::read_to_string(&article).expect("read the article");
     for round in 1..=rounds {
-        let mut text = original.clone();
-        text.extend_from_slice(format!("\nEdit {round}.\n").as_bytes());
+        let text = if title {
+            // The first `title = "..."` line is the article's (events have titles too).
+            original.replacen("\"\n", &format!(" (edit {round})\"\n"), 1)
+        } else {
+            format!("{original}\nEdit {round}.\n")
+        };
         std::fs::write(&article, &text).expect("write the article");
         let t = Instant::now();
         let built = session
@@ -70,6 +83,9 @@ fn main() {
             built.rendered,
             built.changed.len()
         );
+        if round == 1 {
+            println!("  changed: {}", built.changed.join(" "));
+        }
     }
     std::fs::write(&article, &original).expect("restore the article");
 
