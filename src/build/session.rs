@@ -20,7 +20,7 @@ use crate::content::{
 use crate::error::{BuildError, Diagnostic, Diagnostics};
 use crate::hash::Fnv;
 use crate::output::{Claim, CopiedFile, OutputFile, Sink, Staging};
-use crate::render::fingerprint::{fingerprint, Inputs, Versions};
+use crate::render::fingerprint::{fingerprint, Fingerprint, Inputs, Readers, Versions};
 use crate::render::pages::card;
 use crate::render::{plan, site_files, PageJob, Renderer, Theme};
 use crate::site::Site;
@@ -432,19 +432,14 @@ fn render_to_memory(
     };
     let template_versions = loaded.theme.versions();
     let salt = global_salt(config, site);
-    let fingerprints: HashMap<String, u64> = jobs
-        .par_iter()
-        .map(|job| {
-            let t = template_versions
-                .get(job.kind.template())
-                .copied()
-                .unwrap_or(0);
-            (
-                job.file(),
-                fingerprint(&inputs, job, crate::hash::of(&(salt, t))),
-            )
-        })
-        .collect();
+    let prints = fingerprints(
+        &inputs,
+        salt,
+        &template_versions,
+        &jobs.iter().collect::<Vec<_>>(),
+    );
+    let readers = Readers::of(site.articles.len(), prints.iter().map(|(_, p)| p));
+    let fingerprints: HashMap<String, u64> = prints.into_iter().map(|(f, p)| (f, p.hash)).collect();
     let stale: Vec<PageJob> = jobs
         .iter()
         .filter(|job| {
@@ -492,12 +487,35 @@ fn render_to_memory(
         quick::Model {
             site: site_arc,
             versions,
+            readers,
             jobs,
             cards,
             salt,
             template_versions,
         },
     ))
+}
+
+/// The output file and fingerprint of each of `jobs`, salted with `salt` (what every page
+/// shows) and the version of the job's template.
+fn fingerprints(
+    inputs: &Inputs<'_>,
+    salt: u64,
+    template_versions: &HashMap<String, u64>,
+    jobs: &[&PageJob],
+) -> Vec<(String, Fingerprint)> {
+    jobs.par_iter()
+        .map(|job| {
+            let t = template_versions
+                .get(job.kind.template())
+                .copied()
+                .unwrap_or(0);
+            (
+                job.file(),
+                fingerprint(inputs, job, crate::hash::of(&(salt, t))),
+            )
+        })
+        .collect()
 }
 
 /// Prints how long each phase of a build took when `DIGEST_TIMINGS` is set (for profiling;

@@ -4,6 +4,11 @@
 //! Two versions per article: the *card* version (what lists, timelines and feeds' headers
 //! show: title, dates, summary, companies, other terms, events) and the *full* version (the card
 //! plus the body). Editing only an article's body changes only pages that show its body.
+//!
+//! A fingerprint also says which articles it read (their versions, or their events): the
+//! [`Readers`] of an article are the pages to fingerprint again when only that article's
+//! text changed, which is how `digest serve`'s quick path finds them without hashing every
+//! page (see `build/session/quick.rs`).
 
 use std::hash::{Hash, Hasher};
 
@@ -115,6 +120,78 @@ fn card_version(site: &Site, i: usize) -> u64 {
     h.finish()
 }
 
+/// One page's fingerprint, and the articles it read.
+pub struct Fingerprint {
+    pub hash: u64,
+    /// Indices of the articles whose versions or events the page shows, perhaps repeated.
+    pub read: Vec<u32>,
+}
+
+/// The hasher of one fingerprint. An article's versions are hashed only through
+/// [`Print::card`] and [`Print::full`], and its events through [`Print::read`], so that
+/// every article a page shows is in [`Fingerprint::read`].
+struct Print<'v> {
+    h: Fnv,
+    versions: &'v Versions,
+    read: Vec<u32>,
+}
+
+impl Hasher for Print<'_> {
+    fn finish(&self) -> u64 {
+        self.h.finish()
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        self.h.write(bytes);
+    }
+}
+
+impl Print<'_> {
+    /// Notes that the page shows something of article `i`.
+    fn read(&mut self, i: usize) {
+        self.read.push(i as u32);
+    }
+
+    fn card(&mut self, i: usize) {
+        self.read(i);
+        self.versions.card[i].hash(&mut self.h);
+    }
+
+    fn full(&mut self, i: usize) {
+        self.read(i);
+        self.versions.full[i].hash(&mut self.h);
+    }
+
+    fn cards(&mut self, ids: &[usize]) {
+        ids.iter().for_each(|&i| self.card(i));
+    }
+}
+
+/// For each article, the pages (indices into the plan) whose fingerprints read it.
+pub struct Readers(Vec<Vec<u32>>);
+
+impl Readers {
+    /// The readers of `articles` articles, from the fingerprints of the plan's jobs in order.
+    pub fn of<'p>(articles: usize, prints: impl Iterator<Item = &'p Fingerprint>) -> Readers {
+        let mut readers = vec![Vec::new(); articles];
+        for (job, print) in prints.enumerate() {
+            for &a in &print.read {
+                let pages: &mut Vec<u32> = &mut readers[a as usize];
+                // A page reads an article more than once (listed, and in its timeline).
+                if pages.last() != Some(&(job as u32)) {
+                    pages.push(job as u32);
+                }
+            }
+        }
+        Readers(readers)
+    }
+
+    /// The pages that read article `i`, in plan order.
+    pub fn of_article(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        self.0[i].iter().map(|&job| job as usize)
+    }
+}
+
 /// What fingerprints are computed against.
 pub struct Inputs<'a> {
     pub site: &'a Site,
@@ -124,16 +201,19 @@ pub struct Inputs<'a> {
 
 /// The fingerprint of one job's data; `salt` covers what every page shows (config,
 /// navigation) and the job's templates.
-pub fn fingerprint(inputs: &Inputs<'_>, job: &PageJob, salt: u64) -> u64 {
+pub fn fingerprint(inputs: &Inputs<'_>, job: &PageJob, salt: u64) -> Fingerprint {
     let (site, v, config) = (inputs.site, inputs.versions, inputs.config);
-    let mut h = Fnv::default();
+    let mut h = Print {
+        h: Fnv::default(),
+        versions: v,
+        read: Vec::new(),
+    };
     (salt, &job.path).hash(&mut h);
-    let cards = |h: &mut Fnv, ids: &[usize]| ids.iter().for_each(|&i| v.card[i].hash(h));
     // A list page: the articles it shows, and its paginator (made of the list's length,
     // the page and the page size; its URLs are below the job's path).
     if let Some(l) = listing(site, config, &v.all, &job.kind) {
         (l.items.len(), l.page, l.per).hash(&mut h);
-        cards(&mut h, l.shown());
+        h.cards(l.shown());
     }
     match &job.kind {
         PageKind::Home { .. } => {
@@ -142,16 +222,13 @@ pub fn fingerprint(inputs: &Inputs<'_>, job: &PageJob, salt: u64) -> u64 {
             }
         }
         PageKind::Article(i) => {
-            v.full[*i].hash(&mut h);
+            h.full(*i);
             let neighbours = [
                 i.checked_sub(1),
                 Some(i + 1).filter(|&j| j < site.articles.len()),
             ];
-            cards(
-                &mut h,
-                &neighbours.iter().flatten().copied().collect::<Vec<_>>(),
-            );
-            cards(&mut h, &site.related[*i]);
+            h.cards(&neighbours.iter().flatten().copied().collect::<Vec<_>>());
+            h.cards(&site.related[*i]);
         }
         PageKind::Page(i) => page_view(config, &site.pages[*i]).hash(&mut h),
         PageKind::Companies => v.companies.hash(&mut h),
@@ -162,13 +239,8 @@ pub fn fingerprint(inputs: &Inputs<'_>, job: &PageJob, salt: u64) -> u64 {
             v.companies[*id].hash(&mut h);
             profile_view(site, c).hash(&mut h);
             // The company's own timeline shows its latest articles and events.
-            cards(
-                &mut h,
-                &c.articles[..c.articles.len().min(COMPANY_TIMELINE_ENTRIES)],
-            );
-            v.timeline_events[*id]
-                .iter()
-                .for_each(|&a| v.card[a].hash(&mut h));
+            h.cards(&c.articles[..c.articles.len().min(COMPANY_TIMELINE_ENTRIES)]);
+            h.cards(&v.timeline_events[*id]);
         }
         PageKind::Term { tax, id, .. } => v.terms[*tax][*id].hash(&mut h),
         PageKind::Editions { page } => {
@@ -181,7 +253,7 @@ pub fn fingerprint(inputs: &Inputs<'_>, job: &PageJob, salt: u64) -> u64 {
         }
         PageKind::Edition(i) | PageKind::EditionEmail(i) => {
             let editions = &site.editions;
-            edition_whole(config, site, v, &editions[*i], &mut h);
+            edition_whole(config, site, &editions[*i], &mut h);
             for n in [i.checked_sub(1), Some(i + 1)].into_iter().flatten() {
                 if let Some(e) = editions.get(n) {
                     edition_head(config, site, e, &mut h);
@@ -196,18 +268,17 @@ pub fn fingerprint(inputs: &Inputs<'_>, job: &PageJob, salt: u64) -> u64 {
             };
             for m in months {
                 for e in &m.entries {
-                    v.card[e.article()].hash(&mut h);
+                    h.card(e.article());
                 }
+            }
+        }
+        PageKind::Feed(Feed::Editions) => {
+            for e in site.editions.iter().take(config.feed_limit) {
+                edition_whole(config, site, e, &mut h);
             }
         }
         PageKind::Feed(feed) => {
             let limit = config.feed_limit;
-            if let Feed::Editions = feed {
-                for e in site.editions.iter().take(config.feed_limit) {
-                    edition_whole(config, site, v, e, &mut h);
-                }
-                return h.finish();
-            }
             let term = match feed {
                 Feed::Editions | Feed::Site => None,
                 Feed::Company(id) => Some(&site.companies[*id]),
@@ -221,33 +292,29 @@ pub fn fingerprint(inputs: &Inputs<'_>, job: &PageJob, salt: u64) -> u64 {
                     t.articles.iter().take(limit).copied().collect()
                 }
             };
-            ids.iter().for_each(|&i| v.full[i].hash(&mut h));
+            ids.iter().for_each(|&i| h.full(i));
         }
         PageKind::Search | PageKind::NotFound | PageKind::Asset(_) => {}
     }
-    h.finish()
+    Fingerprint {
+        hash: h.finish(),
+        read: h.read,
+    }
 }
 
 /// What lists of editions show of one: its link, as the pages get it.
-fn edition_head(config: &Config, site: &Site, e: &crate::site::Edition, h: &mut Fnv) {
+fn edition_head(config: &Config, site: &Site, e: &crate::site::Edition, h: &mut Print<'_>) {
     edition_link(config, site, e).hash(h);
 }
 
 /// Everything an edition's page shows: its head, intro, articles and events.
-fn edition_whole(
-    config: &Config,
-    site: &Site,
-    v: &Versions,
-    e: &crate::site::Edition,
-    h: &mut Fnv,
-) {
+fn edition_whole(config: &Config, site: &Site, e: &crate::site::Edition, h: &mut Print<'_>) {
     edition_head(config, site, e, h);
     e.intro.map(|n| site.edition_intros[n].source_hash).hash(h);
-    for &a in &e.articles {
-        v.card[a].hash(h);
-    }
+    h.cards(&e.articles);
     for &(a, ev) in &e.events {
-        (v.card[a], ev).hash(h);
+        h.card(a);
+        ev.hash(h);
     }
 }
 
@@ -265,5 +332,25 @@ fn term_aggregate(site: &Site, term: &Term, h: &mut Fnv) {
     }
     for &(a, e) in &term.events {
         site.articles[a].events[e].date.timestamp().hash(h);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn readers_are_the_pages_that_read_each_article_once_each_in_plan_order() {
+        let print = |read: &[u32]| Fingerprint {
+            hash: 0,
+            read: read.to_vec(),
+        };
+        let prints = [print(&[2, 0, 2]), print(&[]), print(&[0, 0, 1])];
+        let readers = Readers::of(4, prints.iter());
+        let of = |i| readers.of_article(i).collect::<Vec<_>>();
+        assert_eq!(of(0), vec![0, 2]);
+        assert_eq!(of(1), vec![2]);
+        assert_eq!(of(2), vec![0]);
+        assert!(of(3).is_empty());
     }
 }

@@ -14,13 +14,14 @@
 //! session, and the full path runs.
 
 use super::*;
-use crate::render::plan::PageKind;
 
 /// What a build in memory computed, kept for the next rebuild's quick path.
 pub(super) struct Model {
     /// Shared only with the `Built` handed out last; the quick path needs it unshared.
     pub site: Arc<Site>,
     pub versions: Versions,
+    /// Which pages show each article, from the last fingerprints of all pages.
+    pub readers: Readers,
     pub jobs: Vec<PageJob>,
     /// Each article's card, as `Renderer::with_cards` takes them.
     pub cards: Vec<serde_json::Value>,
@@ -193,14 +194,12 @@ fn patch(
 ) -> Result<Built, BuildError> {
     let config = &loaded.config;
     let site = Arc::get_mut(&mut model.site).expect("checked unshared");
-    let mut cards_changed = false;
     let mut search_changed = false;
     for e in edits {
         let old = std::mem::replace(&mut site.articles[e.index], Arc::clone(&e.article));
         search_changed |=
             old.title != e.article.title || old.summary_text != e.article.summary_text;
         if model.versions.update(site, e.index) {
-            cards_changed = true;
             model.cards[e.index] = card(config, site, e.index);
         }
     }
@@ -217,43 +216,29 @@ fn patch(
             old.get(name) != model.template_versions.get(name)
         })
     };
-    let edited = |i: usize| edits.iter().any(|e| e.index == i);
-    // The pages whose fingerprint may have changed. A changed card can be on any list
-    // page, so then every page is checked (still far cheaper than rebuilding the model);
-    // a body shows only on its own page and in feeds.
-    let check: Vec<&PageJob> = model
-        .jobs
+    // The pages whose fingerprint may have changed: those that show an edited article
+    // (the edit keeps its place, so the same pages show it), and those of a changed
+    // template.
+    let mut check: Vec<usize> = edits
         .iter()
-        .filter(|job| {
-            cards_changed
-                || template_changed(job)
-                || match job.kind {
-                    PageKind::Article(i) => edited(i),
-                    PageKind::Feed(_) => !edits.is_empty(),
-                    _ => false,
-                }
-        })
+        .flat_map(|e| model.readers.of_article(e.index))
         .collect();
+    if old_templates.is_some() {
+        check.extend((0..model.jobs.len()).filter(|&j| template_changed(&model.jobs[j])));
+    }
+    check.sort_unstable();
+    check.dedup();
+    let check: Vec<&PageJob> = check.into_iter().map(|j| &model.jobs[j]).collect();
     let inputs = Inputs {
         site,
         versions: &model.versions,
         config,
     };
-    let salt = model.salt;
-    let template_versions = &model.template_versions;
-    let checked: Vec<(String, u64)> = check
-        .par_iter()
-        .map(|job| {
-            let t = template_versions
-                .get(job.kind.template())
-                .copied()
-                .unwrap_or(0);
-            (
-                job.file(),
-                fingerprint(&inputs, job, crate::hash::of(&(salt, t))),
-            )
-        })
-        .collect();
+    let checked: Vec<(String, u64)> =
+        fingerprints(&inputs, model.salt, &model.template_versions, &check)
+            .into_iter()
+            .map(|(file, print)| (file, print.hash))
+            .collect();
     let stale: Vec<PageJob> = check
         .iter()
         .zip(&checked)
@@ -280,7 +265,6 @@ fn patch(
     if search_changed {
         let _ = sink.put(site_files::search_index(site));
     }
-    clock.lap("quick path: render");
     let fresh = sink.0.into_inner().unwrap_or_else(|e| e.into_inner());
     let mut changed: Vec<String> = fresh
         .iter()
@@ -288,6 +272,11 @@ fn patch(
         .map(|(path, _)| path.clone())
         .collect();
     changed.sort_unstable();
+    // A page rendered to the same bytes had a fingerprint that changed for nothing.
+    clock.lap(&format!(
+        "quick path: render ({} of the files unchanged)",
+        fresh.len() - changed.len()
+    ));
     if !changed.is_empty() {
         let mut files = last.spare.take().unwrap_or_else(|| (*last.files).clone());
         files.extend(fresh);
