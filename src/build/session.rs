@@ -22,7 +22,8 @@ use crate::hash::Fnv;
 use crate::output::{Claim, CopiedFile, OutputFile, Sink, Staging};
 use crate::render::fingerprint::{fingerprint, Fingerprint, Inputs, Readers, Versions};
 use crate::render::pages::card;
-use crate::render::{plan, site_files, PageJob, Renderer, Theme};
+use crate::render::site_files::{self, SearchIndex};
+use crate::render::{plan, PageJob, Renderer, Theme};
 use crate::site::Site;
 
 mod quick;
@@ -181,7 +182,7 @@ impl Session {
         clock.lap("load content and build the site model");
         let loaded = self.loaded.as_ref().expect("loaded by update");
         let jobs = planned_jobs(loaded, &site);
-        let extras = extra_files(loaded, &site, &jobs);
+        let extras = extra_files(loaded, &site, &jobs, site_files::search_index(&site));
         let mut paths: HashSet<String> = jobs.iter().map(PageJob::file).collect();
         paths.extend(extras.iter().map(|f| f.path.clone()));
         check_static_clashes(&paths, &loaded.copies)?;
@@ -386,13 +387,18 @@ fn planned_jobs(loaded: &Loaded, site: &Site) -> Vec<PageJob> {
     plan(site, &loaded.config, &assets)
 }
 
-/// The files that are not pages: sitemaps, robots.txt, the search index, the highlighting
-/// stylesheet and GitHub Pages' markers.
-fn extra_files(loaded: &Loaded, site: &Site, jobs: &[PageJob]) -> Vec<OutputFile> {
+/// The files that are not pages: sitemaps, robots.txt, the search index (`search`), the
+/// highlighting stylesheet and GitHub Pages' markers.
+fn extra_files(
+    loaded: &Loaded,
+    site: &Site,
+    jobs: &[PageJob],
+    search: OutputFile,
+) -> Vec<OutputFile> {
     let config = &loaded.config;
     let mut extras = site_files::sitemaps(config, site, jobs);
     extras.push(site_files::robots(config));
-    extras.push(site_files::search_index(site));
+    extras.push(search);
     // GitHub Pages: serve files as they are, without Jekyll.
     extras.push(OutputFile::new(".nojekyll", Vec::new()));
     if let Some(domain) = &config.cname {
@@ -458,7 +464,8 @@ fn render_to_memory(
     let renderer = Renderer::with_cards(config, site, &loaded.theme, cards);
     let rendered_count = renderer.render_into(&stale, &sink).map_err(BuildError)?;
     let cards = renderer.into_cards();
-    for f in extra_files(loaded, site, &jobs) {
+    let search = SearchIndex::of(site);
+    for f in extra_files(loaded, site, &jobs, search.file()) {
         let _ = sink.put(f);
     }
     let mut files = sink.0.into_inner().unwrap_or_else(|e| e.into_inner());
@@ -490,6 +497,7 @@ fn render_to_memory(
             readers,
             jobs,
             cards,
+            search,
             salt,
             template_versions,
         },

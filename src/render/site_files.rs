@@ -1,6 +1,7 @@
 //! Files made from the whole site rather than from a template: the sitemap (split into an
 //! index past 50,000 URLs), `robots.txt`, `CNAME`, and the search index.
 
+use rayon::prelude::*;
 use serde::Serialize;
 use std::fmt::Write;
 
@@ -100,60 +101,103 @@ pub fn robots(config: &Config) -> OutputFile {
 /// company indices, indices of its other terms (tags, models, people...).
 type SearchItem<'a> = (&'a str, &'a str, String, String, &'a [usize], Vec<usize>);
 
-/// The search index: compact arrays, names stored once.
-#[derive(Serialize)]
-struct SearchIndex<'a> {
-    /// What each item's positions hold.
-    fields: [&'static str; 6],
-    companies: Vec<&'a str>,
-    /// The names of every other taxonomy's terms, one list.
-    terms: Vec<&'a str>,
-    items: Vec<SearchItem<'a>>,
+/// `search.json` (title, summary, companies, other terms, date and path of every article:
+/// compact arrays, names stored once), kept in parts: each article's entry is serialised
+/// on its own, so that after an edit only the edited article's entry is made again.
+pub struct SearchIndex {
+    /// Everything before the first entry.
+    head: String,
+    /// Each article's entry, escaped.
+    items: Vec<String>,
 }
 
-/// `search.json`: title, summary, companies, other terms, date and path of every article.
-pub fn search_index(site: &Site) -> OutputFile {
-    // Where each taxonomy's terms start in the one `terms` list.
-    let offsets: Vec<usize> = site
-        .taxonomies
+impl SearchIndex {
+    pub fn of(site: &Site) -> SearchIndex {
+        let terms: Vec<&str> = site
+            .taxonomies
+            .iter()
+            .flat_map(|g| g.terms.iter().map(|t| t.name.as_str()))
+            .collect();
+        let companies: Vec<&str> = site.companies.iter().map(|c| c.name.as_str()).collect();
+        let head = format!(
+            "{{\"fields\":{},\"companies\":{},\"terms\":{},\"items\":[",
+            json(&["title", "summary", "path", "date", "companies", "terms"]),
+            json(&companies),
+            json(&terms),
+        );
+        let offsets = term_offsets(site);
+        SearchIndex {
+            head: script_safe_json(head),
+            items: (0..site.articles.len())
+                .into_par_iter()
+                .map(|i| search_item(site, &offsets, i))
+                .collect(),
+        }
+    }
+
+    /// Makes article `i`'s entry again (after its article was replaced in `site` without
+    /// moving); says whether it changed.
+    pub fn update(&mut self, site: &Site, i: usize) -> bool {
+        let item = search_item(site, &term_offsets(site), i);
+        let changed = item != self.items[i];
+        self.items[i] = item;
+        changed
+    }
+
+    pub fn file(&self) -> OutputFile {
+        let size = self.head.len() + self.items.iter().map(|i| i.len() + 1).sum::<usize>() + 2;
+        let mut json = String::with_capacity(size);
+        json.push_str(&self.head);
+        for (n, item) in self.items.iter().enumerate() {
+            if n > 0 {
+                json.push(',');
+            }
+            json.push_str(item);
+        }
+        json.push_str("]}");
+        OutputFile::new("search.json", json.into_bytes())
+    }
+}
+
+/// `value` as compact JSON (nothing the index holds fails to serialise).
+fn json<T: Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+/// Where each taxonomy's terms start in the index's one `terms` list.
+fn term_offsets(site: &Site) -> Vec<usize> {
+    site.taxonomies
         .iter()
         .scan(0, |next, g| {
             let start = *next;
             *next += g.terms.len();
             Some(start)
         })
-        .collect();
-    let index = SearchIndex {
-        fields: ["title", "summary", "path", "date", "companies", "terms"],
-        companies: site.companies.iter().map(|c| c.name.as_str()).collect(),
-        terms: site
-            .taxonomies
+        .collect()
+}
+
+/// Article `i`'s entry, escaped like inline JSON (as all of `search.json` is), so the file
+/// is inert even if served or embedded as HTML.
+fn search_item(site: &Site, offsets: &[usize], i: usize) -> String {
+    let a = &site.articles[i];
+    let item: SearchItem<'_> = (
+        a.title.as_str(),
+        a.summary_text.as_str(),
+        a.path_in_site(),
+        a.date.iso(),
+        site.article_companies[i].as_slice(),
+        site.taxonomies
             .iter()
-            .flat_map(|g| g.terms.iter().map(|t| t.name.as_str()))
+            .zip(offsets)
+            .flat_map(|(g, &start)| g.article_terms[i].iter().map(move |&t| start + t))
             .collect(),
-        items: site
-            .articles
-            .iter()
-            .enumerate()
-            .map(|(i, a)| {
-                (
-                    a.title.as_str(),
-                    a.summary_text.as_str(),
-                    a.path_in_site(),
-                    a.date.iso(),
-                    site.article_companies[i].as_slice(),
-                    site.taxonomies
-                        .iter()
-                        .zip(&offsets)
-                        .flat_map(|(g, &start)| g.article_terms[i].iter().map(move |&t| start + t))
-                        .collect(),
-                )
-            })
-            .collect(),
-    };
-    // Escaped like inline JSON, so the file is inert even if served or embedded as HTML.
-    let json = script_safe_json(serde_json::to_string(&index).unwrap_or_else(|_| "{}".into()));
-    OutputFile::new("search.json", json.into_bytes())
+    );
+    script_safe_json(json(&item))
+}
+
+/// `search.json`, made whole.
+pub fn search_index(site: &Site) -> OutputFile {
+    SearchIndex::of(site).file()
 }
 
 #[cfg(test)]

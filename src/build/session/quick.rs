@@ -25,6 +25,7 @@ pub(super) struct Model {
     pub jobs: Vec<PageJob>,
     /// Each article's card, as `Renderer::with_cards` takes them.
     pub cards: Vec<serde_json::Value>,
+    pub search: SearchIndex,
     pub salt: u64,
     pub template_versions: HashMap<String, u64>,
 }
@@ -196,9 +197,8 @@ fn patch(
     let site = Arc::get_mut(&mut model.site).expect("checked unshared");
     let mut search_changed = false;
     for e in edits {
-        let old = std::mem::replace(&mut site.articles[e.index], Arc::clone(&e.article));
-        search_changed |=
-            old.title != e.article.title || old.summary_text != e.article.summary_text;
+        site.articles[e.index] = Arc::clone(&e.article);
+        search_changed |= model.search.update(site, e.index);
         if model.versions.update(site, e.index) {
             model.cards[e.index] = card(config, site, e.index);
         }
@@ -263,7 +263,7 @@ fn patch(
     model.cards = renderer.into_cards();
     let rendered = rendered.map_err(BuildError)?;
     if search_changed {
-        let _ = sink.put(site_files::search_index(site));
+        let _ = sink.put(model.search.file());
     }
     let fresh = sink.0.into_inner().unwrap_or_else(|e| e.into_inner());
     let mut changed: Vec<String> = fresh
@@ -404,6 +404,7 @@ mod tests {
         let built = quick_equals_full(&mut s, root, edit(root, 5, "Story 5", 6, "S5", "New."));
         assert!(built.changed.contains(&"2025/01/a5/index.html".to_string()));
         assert!(!built.changed.contains(&"index.html".to_string()));
+        assert!(!built.changed.contains(&"search.json".to_string()));
         drop(built);
 
         // A longer body changes the reading time on every card of it.
