@@ -223,7 +223,7 @@ impl From<time::Date> for PostDate {
 }
 
 /// A date as templates see it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub struct DateView {
     /// `2025-01-27`, for `<time datetime>`.
     pub iso: String,

@@ -45,7 +45,7 @@ pub struct Link {
 }
 
 /// A company or tag as an article shows it.
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Clone, Hash)]
 pub struct TermLink {
     pub name: String,
     pub slug: String,

@@ -7,6 +7,7 @@
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use tera::Context;
 
 use super::context::{term_link, TermLink};
@@ -59,7 +60,7 @@ struct EditionView<'a> {
 
 /// A company's share of an edition (or, with no company, "Also this week").
 #[derive(Serialize)]
-struct Group {
+pub struct Group {
     name: String,
     company: Option<TermLink>,
     /// Absolute URL of the company page, for the email copy.
@@ -67,14 +68,29 @@ struct Group {
     /// The articles (indices): their cards, already JSON, are lent to the view by
     /// [`Renderer::edition`] rather than serialised again field by field.
     #[serde(skip)]
-    articles: Vec<usize>,
+    pub articles: Vec<usize>,
     events: Vec<EventItem>,
+}
+
+/// What the pages show of a group but its articles (whose cards fingerprints hash), for
+/// the fingerprints of the pages that show the edition.
+impl Hash for Group {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        let Group {
+            name,
+            company,
+            permalink,
+            articles: _,
+            events,
+        } = self;
+        (name, company, permalink, events).hash(h);
+    }
 }
 
 /// A group being gathered: its company, articles and (article, event) pairs.
 type GroupIds = (Option<usize>, Vec<usize>, Vec<(usize, usize)>);
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct EventItem {
     date: DateView,
     title: String,
@@ -133,7 +149,7 @@ impl Renderer<'_> {
             end: DateView::from(&PostDate::from(edition.end)),
             intro: intro.map(|i| i.body_html.as_str()),
             event_count: edition.events.len(),
-            groups: self.groups(edition),
+            groups: edition_groups(self.config, self.site, edition),
             newer: index
                 .checked_sub(1)
                 .map(|i| self.edition_link(&editions[i])),
@@ -232,65 +248,65 @@ impl Renderer<'_> {
         self.give_back(ctx);
         html.unwrap_or_default()
     }
+}
 
-    fn groups(&self, edition: &Edition) -> Vec<Group> {
-        let site = self.site;
-        // Company index (or None) -> group position.
-        let mut at: HashMap<Option<usize>, usize> = HashMap::new();
-        let mut groups: Vec<GroupIds> = Vec::new();
-        let mut slot = |company: Option<usize>| -> usize {
-            *at.entry(company).or_insert_with(|| {
-                groups.push((company, Vec::new(), Vec::new()));
-                groups.len() - 1
-            })
-        };
-        let mut placed: Vec<(usize, usize)> = Vec::new();
-        for &a in &edition.articles {
-            placed.push((slot(site.article_companies[a].first().copied()), a));
-        }
-        let mut placed_events: Vec<(usize, (usize, usize))> = Vec::new();
-        for &(a, e) in &edition.events {
-            let company = site.event_companies[a][e]
-                .first()
-                .or_else(|| site.article_companies[a].first())
-                .copied();
-            placed_events.push((slot(company), (a, e)));
-        }
-        for (g, a) in placed {
-            groups[g].1.push(a);
-        }
-        for (g, ev) in placed_events {
-            groups[g].2.push(ev);
-        }
-        busiest_first(&mut groups, &site.companies);
-        groups
-            .into_iter()
-            .map(|(company, articles, events)| {
-                let term = company.map(|c| &site.companies[c]);
-                Group {
-                    name: term.map_or_else(|| "Also in this edition".into(), |t| t.name.clone()),
-                    company: term.map(|t| term_link(self.config, "companies", t)),
-                    permalink: term
-                        .map(|t| self.config.permalink(&format!("companies/{}/", t.slug))),
-                    articles,
-                    events: events
-                        .iter()
-                        .map(|&(a, e)| {
-                            let article = &site.articles[a];
-                            let event = &article.events[e];
-                            let path = format!("{}#{}", article.path_in_site(), event.anchor);
-                            EventItem {
-                                date: DateView::from(&event.date),
-                                title: event.title.clone(),
-                                url: self.config.url(&path),
-                                permalink: self.config.permalink(&path),
-                            }
-                        })
-                        .collect(),
-                }
-            })
-            .collect()
+/// An edition's articles and events grouped by company, as its pages show them (for
+/// rendering them and for their fingerprints alike).
+pub fn edition_groups(config: &Config, site: &Site, edition: &Edition) -> Vec<Group> {
+    // Company index (or None) -> group position.
+    let mut at: HashMap<Option<usize>, usize> = HashMap::new();
+    let mut groups: Vec<GroupIds> = Vec::new();
+    let mut slot = |company: Option<usize>| -> usize {
+        *at.entry(company).or_insert_with(|| {
+            groups.push((company, Vec::new(), Vec::new()));
+            groups.len() - 1
+        })
+    };
+    let mut placed: Vec<(usize, usize)> = Vec::new();
+    for &a in &edition.articles {
+        placed.push((slot(site.article_companies[a].first().copied()), a));
     }
+    let mut placed_events: Vec<(usize, (usize, usize))> = Vec::new();
+    for &(a, e) in &edition.events {
+        let company = site.event_companies[a][e]
+            .first()
+            .or_else(|| site.article_companies[a].first())
+            .copied();
+        placed_events.push((slot(company), (a, e)));
+    }
+    for (g, a) in placed {
+        groups[g].1.push(a);
+    }
+    for (g, ev) in placed_events {
+        groups[g].2.push(ev);
+    }
+    busiest_first(&mut groups, &site.companies);
+    groups
+        .into_iter()
+        .map(|(company, articles, events)| {
+            let term = company.map(|c| &site.companies[c]);
+            Group {
+                name: term.map_or_else(|| "Also in this edition".into(), |t| t.name.clone()),
+                company: term.map(|t| term_link(config, "companies", t)),
+                permalink: term.map(|t| config.permalink(&format!("companies/{}/", t.slug))),
+                articles,
+                events: events
+                    .iter()
+                    .map(|&(a, e)| {
+                        let article = &site.articles[a];
+                        let event = &article.events[e];
+                        let path = format!("{}#{}", article.path_in_site(), event.anchor);
+                        EventItem {
+                            date: DateView::from(&event.date),
+                            title: event.title.clone(),
+                            url: config.url(&path),
+                            permalink: config.permalink(&path),
+                        }
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
 }
 
 /// Busiest company first, companies of one size by name; the group without a company last.

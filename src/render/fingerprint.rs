@@ -12,10 +12,11 @@
 
 use std::hash::{Hash, Hasher};
 
-use super::editions::edition_link;
-use super::lists::{profile_view, related_companies, COMPANY_TIMELINE_ENTRIES};
+use super::editions::{edition_groups, edition_link};
+use super::lists::{company_timeline, profile_view, related_companies};
 use super::pages::page_view;
 use super::plan::{listing, Feed, PageJob, PageKind};
+use super::timeline_pages::shown_months;
 use crate::config::Config;
 use crate::hash::Fnv;
 use crate::site::{Site, Term};
@@ -29,8 +30,8 @@ pub struct Versions {
     /// Per company, and per term of each other taxonomy: [`term_aggregate`], hashed once
     /// rather than on each of a big term's pages.
     pub companies: Vec<u64>,
-    /// Per company: the articles of the events its timeline shows (its latest).
-    pub timeline_events: Vec<Vec<usize>>,
+    /// Per company: the article of each entry its own timeline shows.
+    pub company_timelines: Vec<Vec<usize>>,
     pub terms: Vec<Vec<u64>>,
 }
 
@@ -63,13 +64,14 @@ impl Versions {
             card,
             full,
             companies: site.companies.iter().enumerate().map(company).collect(),
-            timeline_events: site
+            company_timelines: site
                 .companies
                 .iter()
                 .map(|c| {
-                    c.latest_events(site, COMPANY_TIMELINE_ENTRIES)
-                        .into_iter()
-                        .map(|(a, _)| a)
+                    let months = company_timeline(site, c);
+                    months
+                        .iter()
+                        .flat_map(|m| m.entries.iter().map(|e| e.article()))
                         .collect()
                 })
                 .collect(),
@@ -238,9 +240,7 @@ pub fn fingerprint(inputs: &Inputs<'_>, job: &PageJob, salt: u64) -> Fingerprint
             // Its chart, and its related companies (co-mentions).
             v.companies[*id].hash(&mut h);
             profile_view(site, c).hash(&mut h);
-            // The company's own timeline shows its latest articles and events.
-            h.cards(&c.articles[..c.articles.len().min(COMPANY_TIMELINE_ENTRIES)]);
-            h.cards(&v.timeline_events[*id]);
+            h.cards(&v.company_timelines[*id]);
         }
         PageKind::Term { tax, id, .. } => v.terms[*tax][*id].hash(&mut h),
         PageKind::Editions { page } => {
@@ -262,11 +262,11 @@ pub fn fingerprint(inputs: &Inputs<'_>, job: &PageJob, salt: u64) -> Fingerprint
         }
         PageKind::Timeline | PageKind::TimelineYear(_) => {
             site.timeline.years.hash(&mut h);
-            let months = match job.kind {
-                PageKind::TimelineYear(y) => site.timeline.year(y),
-                _ => &site.timeline.months[..site.timeline.months.len().min(60)],
+            let year = match job.kind {
+                PageKind::TimelineYear(y) => Some(y),
+                _ => None,
             };
-            for m in months {
+            for m in shown_months(site, year) {
                 for e in &m.entries {
                     h.card(e.article());
                 }
@@ -307,15 +307,17 @@ fn edition_head(config: &Config, site: &Site, e: &crate::site::Edition, h: &mut 
     edition_link(config, site, e).hash(h);
 }
 
-/// Everything an edition's page shows: its head, intro, articles and events.
+/// Everything an edition's page shows: its head, intro, and its articles and events by
+/// company.
 fn edition_whole(config: &Config, site: &Site, e: &crate::site::Edition, h: &mut Print<'_>) {
     edition_head(config, site, e, h);
     e.intro.map(|n| site.edition_intros[n].source_hash).hash(h);
-    h.cards(&e.articles);
-    for &(a, ev) in &e.events {
-        h.card(a);
-        ev.hash(h);
+    for group in edition_groups(config, site, e) {
+        group.hash(h);
+        h.cards(&group.articles);
     }
+    // The events shown are their articles'.
+    e.events.iter().for_each(|&(a, _)| h.read(a));
 }
 
 /// What a term's header and charts show: its size, and every article's and event's date.

@@ -14,7 +14,7 @@ use super::pages::Renderer;
 use super::timeline_pages::{month_views, MonthView};
 use crate::date::DateView;
 use crate::site::terms::by_name;
-use crate::site::timeline::{by_month, Entry};
+use crate::site::timeline::{by_month, Entry, Month};
 use crate::site::{Site, Term};
 
 /// How many timeline entries a company page shows (its latest); the chart shows them all.
@@ -180,26 +180,7 @@ impl Renderer<'_> {
 
     /// The company's latest articles and events, by month.
     fn company_timeline(&self, company: &Term) -> Vec<MonthView> {
-        // Both lists are newest first, so the latest entries are among their heads.
-        let entries = company
-            .articles
-            .iter()
-            .take(COMPANY_TIMELINE_ENTRIES)
-            .map(|&a| Entry::Article(a))
-            .chain(
-                company
-                    .latest_events(self.site, COMPANY_TIMELINE_ENTRIES)
-                    .into_iter()
-                    .map(|(a, e)| Entry::Event(a, e)),
-            );
-        let mut months = by_month(self.site, entries);
-        let mut left = COMPANY_TIMELINE_ENTRIES;
-        months.retain_mut(|m| {
-            m.entries.truncate(left);
-            left -= m.entries.len();
-            !m.entries.is_empty()
-        });
-        month_views(self, &months)
+        month_views(self, &company_timeline(self.site, company))
     }
 
     fn related_companies(&self, id: usize) -> Vec<TermLink> {
@@ -208,6 +189,31 @@ impl Renderer<'_> {
             .map(|c| term_link(self.config, "companies", &self.site.companies[c]))
             .collect()
     }
+}
+
+/// The months of a company's own timeline, which shows its latest articles and events: for
+/// rendering its pages and for their fingerprints alike.
+pub fn company_timeline(site: &Site, company: &Term) -> Vec<Month> {
+    // Both lists are newest first, so the latest entries are among their heads.
+    let entries = company
+        .articles
+        .iter()
+        .take(COMPANY_TIMELINE_ENTRIES)
+        .map(|&a| Entry::Article(a))
+        .chain(
+            company
+                .latest_events(site, COMPANY_TIMELINE_ENTRIES)
+                .into_iter()
+                .map(|(a, e)| Entry::Event(a, e)),
+        );
+    let mut months = by_month(site, entries);
+    let mut left = COMPANY_TIMELINE_ENTRIES;
+    months.retain_mut(|m| {
+        m.entries.truncate(left);
+        left -= m.entries.len();
+        !m.entries.is_empty()
+    });
+    months
 }
 
 /// The companies most often named in the same articles as company `id`, most shared

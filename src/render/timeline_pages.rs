@@ -8,6 +8,7 @@ use super::context::{term_link, TermLink};
 use super::pages::Renderer;
 use crate::date::{month_name, DateView};
 use crate::site::timeline::{Entry, Month};
+use crate::site::Site;
 
 /// `/timeline/` shows whole months, newest first, until it holds at least this many entries.
 const TIMELINE_MIN_ENTRIES: usize = 60;
@@ -48,20 +49,16 @@ struct YearLink {
 
 impl Renderer<'_> {
     pub(super) fn timeline(&self, ctx: &mut Context) {
-        let months = &self.site.timeline.months;
-        let mut shown = 0;
-        let mut total = 0;
-        while shown < months.len() && (total < TIMELINE_MIN_ENTRIES || shown == 0) {
-            total += months[shown].entries.len();
-            shown += 1;
-        }
-        ctx.insert("months", &month_views(self, &months[..shown]));
+        ctx.insert("months", &month_views(self, shown_months(self.site, None)));
         ctx.insert("years", &self.year_links(None));
         ctx.insert("year", &Option::<i32>::None);
     }
 
     pub(super) fn timeline_year(&self, ctx: &mut Context, year: i32) {
-        ctx.insert("months", &month_views(self, self.site.timeline.year(year)));
+        ctx.insert(
+            "months",
+            &month_views(self, shown_months(self.site, Some(year))),
+        );
         ctx.insert("years", &self.year_links(Some(year)));
         ctx.insert("year", &year);
     }
@@ -79,6 +76,23 @@ impl Renderer<'_> {
             })
             .collect()
     }
+}
+
+/// The months a timeline page shows, for rendering it and for its fingerprint alike: all of
+/// `year`'s, or for `/timeline/` (no year) whole months, newest first, until they hold at
+/// least [`TIMELINE_MIN_ENTRIES`].
+pub fn shown_months(site: &Site, year: Option<i32>) -> &[Month] {
+    let months = &site.timeline.months;
+    if let Some(year) = year {
+        return site.timeline.year(year);
+    }
+    let mut shown = 0;
+    let mut total = 0;
+    while shown < months.len() && (total < TIMELINE_MIN_ENTRIES || shown == 0) {
+        total += months[shown].entries.len();
+        shown += 1;
+    }
+    &months[..shown]
 }
 
 /// Views of some months of entries.

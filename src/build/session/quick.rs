@@ -313,16 +313,19 @@ mod tests {
         path
     }
 
+    /// A site's folder holding only `config.toml`.
+    fn with_config(config: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "config.toml", config);
+        dir
+    }
+
     /// Twelve articles over three companies and two tags, all on different dates but two,
     /// a stylesheet override and a static file.
     fn site() -> tempfile::TempDir {
-        let dir = tempfile::tempdir().unwrap();
+        let dir =
+            with_config("title = \"T\"\nbase_url = \"https://example.com/sub/\"\nfeed_limit = 5\n");
         let root = dir.path();
-        write(
-            root,
-            "config.toml",
-            "title = \"T\"\nbase_url = \"https://example.com/sub/\"\nfeed_limit = 5\n",
-        );
         for i in 0..12 {
             let day = if i == 11 { 10 } else { i + 1 };
             let extra = format!(
@@ -467,6 +470,61 @@ mod tests {
         let built = quick_equals_full(&mut s, root, changes);
         assert!(built.changed.is_empty());
         assert_eq!(built.rendered, 0);
+    }
+
+    #[test]
+    fn a_title_edit_renders_only_the_pages_it_changes() {
+        // 90 articles over four months, more than `/timeline/` shows; each with an event
+        // a week apart in the same month, so that editions show events of articles of
+        // other weeks.
+        let dir = with_config("title = \"T\"\nbase_url = \"https://example.com/\"\n");
+        let root = dir.path();
+        let text = |i: usize, title: &str| {
+            let (month, day) = (1 + i / 28, 1 + i % 28);
+            let extra = format!(
+                "companies = [\"C{}\"]\ntags = [\"t{}\"]\n[[events]]\ndate = 2025-{month:02}-{:02}\ntitle = \"E{i}\"",
+                i % 3,
+                i % 2,
+                if day > 21 { day - 7 } else { day + 7 },
+            );
+            article(title, &format!("2025-{month:02}-{day:02}"), &extra, "Body.")
+        };
+        for i in 0..90 {
+            write(
+                root,
+                &format!("content/articles/a{i}.md"),
+                &text(i, &format!("Story {i}")),
+            );
+        }
+        let mut s = session(root);
+        drop(s.rebuild(&Changes::everything()).unwrap());
+        for (i, title) in [
+            (3, "Story 3 retitled"),
+            (50, "Story 50 retitled"),
+            (3, "Story 3"),
+        ] {
+            let path = write(root, &format!("content/articles/a{i}.md"), &text(i, title));
+            let changes = Changes {
+                articles: vec![path],
+                ..Changes::default()
+            };
+            let built = quick_equals_full(&mut s, root, changes);
+            let pages: Vec<&String> = built
+                .changed
+                .iter()
+                .filter(|p| *p != "search.json")
+                .collect();
+            assert!(built.changed.contains(&"search.json".to_string()));
+            assert!(
+                pages.contains(&&"timeline/2025/index.html".to_string()),
+                "{pages:?}"
+            );
+            assert_eq!(
+                built.rendered,
+                pages.len(),
+                "a page rendered for nothing: {pages:?}"
+            );
+        }
     }
 
     #[test]
