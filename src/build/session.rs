@@ -21,7 +21,7 @@ use crate::error::{BuildError, Diagnostic, Diagnostics};
 use crate::hash::Fnv;
 use crate::output::{Claim, CopiedFile, OutputFile, Sink, Staging};
 use crate::render::fingerprint::{fingerprint, Fingerprint, Inputs, Readers, Versions};
-use crate::render::pages::card;
+use crate::render::pages::{card, Kept};
 use crate::render::site_files::{self, SearchIndex};
 use crate::render::{plan, PageJob, Renderer, Theme};
 use crate::site::Site;
@@ -463,7 +463,7 @@ fn render_to_memory(
         .collect();
     let renderer = Renderer::with_cards(config, site, &loaded.theme, cards);
     let rendered_count = renderer.render_into(&stale, &sink).map_err(BuildError)?;
-    let cards = renderer.into_cards();
+    let kept = renderer.into_kept();
     let search = SearchIndex::of(site);
     for f in extra_files(loaded, site, &jobs, search.file()) {
         let _ = sink.put(f);
@@ -496,7 +496,7 @@ fn render_to_memory(
             versions,
             readers,
             jobs,
-            cards,
+            kept,
             search,
             salt,
             template_versions,

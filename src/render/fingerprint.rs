@@ -84,13 +84,11 @@ impl Versions {
     }
 
     /// Recomputes article `i`'s versions after its `Arc<Article>` was replaced in `site`
-    /// without moving it or changing its companies and terms; says whether its card changed.
-    pub fn update(&mut self, site: &Site, i: usize) -> bool {
+    /// without moving it or changing its companies and terms.
+    pub fn update(&mut self, site: &Site, i: usize) {
         let card = card_version(site, i);
-        let changed = card != self.card[i];
         self.card[i] = card;
         self.full[i] = crate::hash::of(&(card, site.articles[i].source_hash));
-        changed
     }
 }
 
@@ -266,7 +264,7 @@ pub fn fingerprint(inputs: &Inputs<'_>, job: &PageJob, salt: u64) -> Fingerprint
                 PageKind::TimelineYear(y) => Some(y),
                 _ => None,
             };
-            for m in shown_months(site, year) {
+            for m in &site.timeline.months[shown_months(site, year)] {
                 for e in &m.entries {
                     h.card(e.article());
                 }

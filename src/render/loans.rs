@@ -17,20 +17,35 @@ use tera::Context;
 /// One slot per value: the value, or nothing while it is lent (or not made yet).
 pub struct Shelf {
     slots: Vec<Mutex<Option<Value>>>,
+    /// Whether values given back are kept (else dropped: each page makes its own).
+    keeps: bool,
 }
 
 impl Shelf {
     /// A shelf holding `values`.
     pub fn new(values: Vec<Value>) -> Self {
+        Shelf::holding(values.into_iter().map(Some).collect())
+    }
+
+    /// A shelf holding `values`, `None` for one to make on first use.
+    pub fn holding(values: Vec<Option<Value>>) -> Self {
         Shelf {
-            slots: values.into_iter().map(|v| Mutex::new(Some(v))).collect(),
+            slots: values.into_iter().map(Mutex::new).collect(),
+            keeps: true,
         }
     }
 
     /// A shelf of `n` values, each made on first use.
     pub fn empty(n: usize) -> Self {
+        Shelf::holding(vec![None; n])
+    }
+
+    /// A shelf of `n` values that keeps none: each is made for the page that takes it,
+    /// and dropped when given back.
+    pub fn passing(n: usize) -> Self {
         Shelf {
-            slots: (0..n).map(|_| Mutex::new(None)).collect(),
+            keeps: false,
+            ..Shelf::empty(n)
         }
     }
 
@@ -63,7 +78,7 @@ impl Shelf {
     /// out), `value` is dropped: both are the same value.
     pub fn give_back(&self, i: usize, value: Value) {
         let mut slot = self.slot(i);
-        if slot.is_none() {
+        if self.keeps && slot.is_none() {
             *slot = Some(value);
         }
     }
@@ -85,6 +100,8 @@ pub enum ShelfId {
     TermHeads(usize),
     /// `site`, one copy per rendering thread (by rayon's thread index).
     Sites,
+    /// The timeline's months, by index in `Timeline::months`.
+    Months,
 }
 
 /// Something a page's context holds on loan, and where it sits there.
@@ -109,6 +126,12 @@ pub enum Loan {
     Grouped {
         key: &'static str,
         ids: Vec<Vec<usize>>,
+    },
+    /// Values `ids` of a shelf, as an array at `key`.
+    List {
+        key: &'static str,
+        shelf: ShelfId,
+        ids: Vec<usize>,
     },
     /// Card `i` at `key` with fields `added` for this page.
     Extended {
@@ -141,6 +164,7 @@ impl PageContext {
             Loan::Whole { key, .. }
             | Loan::Cards { key, .. }
             | Loan::Grouped { key, .. }
+            | Loan::List { key, .. }
             | Loan::Extended { key, .. } => put(&mut self.context, key, value),
             Loan::Spread { .. } => {
                 if let Value::Object(fields) = value {
@@ -191,6 +215,11 @@ impl PageContext {
                                 back.push((ShelfId::Cards, i, card));
                             }
                         }
+                    }
+                }
+                Loan::List { key, shelf, ids } => {
+                    if let Some(Value::Array(values)) = self.context.remove(key) {
+                        back.extend(ids.into_iter().zip(values).map(|(i, v)| (shelf, i, v)));
                     }
                 }
                 Loan::Extended { key, i, added } => {
@@ -339,6 +368,33 @@ mod tests {
                 (8, json!({"t": 8}))
             ]
         );
+    }
+
+    #[test]
+    fn a_list_comes_back_to_its_shelf_and_a_passing_shelf_keeps_nothing() {
+        for shelf in [Shelf::empty(3), Shelf::passing(3)] {
+            let mut page = PageContext::new(Context::new());
+            let values = [2, 0].map(|i| shelf.take(i, || json!(i))).to_vec();
+            page.lend(
+                Loan::List {
+                    key: "months",
+                    shelf: ShelfId::Months,
+                    ids: vec![2, 0],
+                },
+                Value::Array(values),
+            );
+            assert_eq!(page.get("months").unwrap()[0], 2);
+            for (id, i, v) in page.into_returns() {
+                assert_eq!(id, ShelfId::Months);
+                shelf.give_back(i, v);
+            }
+            let kept = if shelf.keeps {
+                vec![Some(json!(0)), None, Some(json!(2))]
+            } else {
+                vec![None, None, None]
+            };
+            assert_eq!(shelf.into_values().collect::<Vec<_>>(), kept);
+        }
     }
 
     #[test]

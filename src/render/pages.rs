@@ -14,6 +14,7 @@ use super::context::{article_card, article_view, site_view};
 use super::loans::{put, Loan, PageContext, Shelf, ShelfId};
 use super::plan::{listing, page_count, pager_path, Listing, PageJob, PageKind};
 use super::templates::Theme;
+use super::timeline_pages::month_view;
 use crate::config::Config;
 use crate::error::Diagnostic;
 use crate::output::{OutputFile, Sink};
@@ -41,6 +42,33 @@ pub struct Renderer<'a> {
     company_heads: Shelf,
     /// The same for each term of each other taxonomy (its header and chart).
     term_heads: Vec<Shelf>,
+    /// Each month of the timeline as its pages show it: made for each page that shows it,
+    /// or, by a renderer [`Renderer::with_kept`], kept and lent like the cards.
+    months: Shelf,
+}
+
+/// What a renderer made that stays true for the next renderer of the same site after
+/// edits that keep every article in its place: each article's card, and the timeline's
+/// months that were kept. `digest serve` keeps it between rebuilds, and after each edit
+/// [`Kept::edited`] remakes or forgets what showed the edited article.
+#[derive(Default)]
+pub struct Kept {
+    cards: Vec<Value>,
+    /// By index in `Timeline::months`; `None` for a month to make on first use.
+    months: Vec<Option<Value>>,
+}
+
+impl Kept {
+    /// Article `i` was replaced in `site` without moving: its card is made again, and the
+    /// months that show it are forgotten.
+    pub fn edited(&mut self, config: &Config, site: &Site, i: usize) {
+        self.cards[i] = card(config, site, i);
+        for (kept, month) in self.months.iter_mut().zip(&site.timeline.months) {
+            if month.entries.iter().any(|e| e.article() == i) {
+                *kept = None;
+            }
+        }
+    }
 }
 
 /// Article `i`'s card, serialised once and lent to every page that shows it.
@@ -123,17 +151,38 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .map(|g| Shelf::empty(g.terms.len()))
                 .collect(),
+            months: Shelf::passing(site.timeline.months.len()),
+        }
+    }
+
+    /// A renderer reusing what an earlier one of the same site kept
+    /// ([`Renderer::into_kept`]), which keeps the timeline's months it makes too.
+    pub fn with_kept(config: &'a Config, site: &'a Site, theme: &'a Theme, kept: Kept) -> Self {
+        let mut months = kept.months;
+        months.resize(site.timeline.months.len(), None);
+        Renderer {
+            months: Shelf::holding(months),
+            ..Renderer::with_cards(config, site, theme, kept.cards)
         }
     }
 
     /// Gives the cards back, for the next [`Renderer::with_cards`].
     pub fn into_cards(self) -> Vec<Value> {
+        self.into_kept().cards
+    }
+
+    /// Gives back what the next renderer of the site may reuse.
+    pub fn into_kept(self) -> Kept {
         let (config, site) = (self.config, self.site);
-        self.cards
-            .into_values()
-            .enumerate()
-            .map(|(i, c)| c.unwrap_or_else(|| card(config, site, i)))
-            .collect()
+        Kept {
+            cards: self
+                .cards
+                .into_values()
+                .enumerate()
+                .map(|(i, c)| c.unwrap_or_else(|| card(config, site, i)))
+                .collect(),
+            months: self.months.into_values().collect(),
+        }
     }
 
     /// Renders every job and hands each page to `sink` as soon as it is done, so a build
@@ -255,6 +304,18 @@ impl<'a> Renderer<'a> {
         ctx.lend(Loan::Whole { key, shelf, i }, self.take(shelf, i));
     }
 
+    /// Lends values `ids` of `shelf` to the page as an array at `key`.
+    pub(super) fn lend_list(
+        &self,
+        ctx: &mut PageContext,
+        key: &'static str,
+        shelf: ShelfId,
+        ids: Vec<usize>,
+    ) {
+        let values = ids.iter().map(|&i| self.take(shelf, i)).collect();
+        ctx.lend(Loan::List { key, shelf, ids }, Value::Array(values));
+    }
+
     /// Lends value `i` of `shelf`, an object, to the page as one variable per field.
     pub(super) fn lend_fields(&self, ctx: &mut PageContext, shelf: ShelfId, i: usize) {
         ctx.lend(Loan::Spread { shelf, i }, self.take(shelf, i));
@@ -288,6 +349,7 @@ impl<'a> Renderer<'a> {
             ShelfId::CompanyHeads => &self.company_heads,
             ShelfId::TermHeads(tax) => &self.term_heads[tax],
             ShelfId::Sites => &self.sites,
+            ShelfId::Months => &self.months,
         }
     }
 
@@ -298,6 +360,10 @@ impl<'a> Renderer<'a> {
             ShelfId::CompanyHeads => self.company_head(i),
             ShelfId::TermHeads(tax) => self.term_head(tax, i),
             ShelfId::Sites => self.base.get("site").cloned().unwrap_or(Value::Null),
+            ShelfId::Months => {
+                let month = month_view(self, &self.site.timeline.months[i]);
+                serde_json::to_value(month).unwrap_or(Value::Null)
+            }
         }
     }
 

@@ -2,9 +2,10 @@
 //! so that no page grows with the whole archive.
 
 use serde::Serialize;
-use tera::Context;
+use std::ops::Range;
 
 use super::context::{term_link, TermLink};
+use super::loans::{PageContext, ShelfId};
 use super::pages::Renderer;
 use crate::date::{month_name, DateView};
 use crate::site::timeline::{Entry, Month};
@@ -48,19 +49,21 @@ struct YearLink {
 }
 
 impl Renderer<'_> {
-    pub(super) fn timeline(&self, ctx: &mut Context) {
-        ctx.insert("months", &month_views(self, shown_months(self.site, None)));
+    pub(super) fn timeline(&self, ctx: &mut PageContext) {
+        self.lend_months(ctx, shown_months(self.site, None));
         ctx.insert("years", &self.year_links(None));
         ctx.insert("year", &Option::<i32>::None);
     }
 
-    pub(super) fn timeline_year(&self, ctx: &mut Context, year: i32) {
-        ctx.insert(
-            "months",
-            &month_views(self, shown_months(self.site, Some(year))),
-        );
+    pub(super) fn timeline_year(&self, ctx: &mut PageContext, year: i32) {
+        self.lend_months(ctx, shown_months(self.site, Some(year)));
         ctx.insert("years", &self.year_links(Some(year)));
         ctx.insert("year", &year);
+    }
+
+    /// Lends the timeline's months `months` to the page, as `months`.
+    fn lend_months(&self, ctx: &mut PageContext, months: Range<usize>) {
+        self.lend_list(ctx, "months", ShelfId::Months, months.collect());
     }
 
     fn year_links(&self, current: Option<i32>) -> Vec<YearLink> {
@@ -78,13 +81,13 @@ impl Renderer<'_> {
     }
 }
 
-/// The months a timeline page shows, for rendering it and for its fingerprint alike: all of
-/// `year`'s, or for `/timeline/` (no year) whole months, newest first, until they hold at
-/// least [`TIMELINE_MIN_ENTRIES`].
-pub fn shown_months(site: &Site, year: Option<i32>) -> &[Month] {
+/// The months a timeline page shows (where they are in `Timeline::months`), for rendering
+/// it and for its fingerprint alike: all of `year`'s, or for `/timeline/` (no year) whole
+/// months, newest first, until they hold at least [`TIMELINE_MIN_ENTRIES`].
+pub fn shown_months(site: &Site, year: Option<i32>) -> Range<usize> {
     let months = &site.timeline.months;
     if let Some(year) = year {
-        return site.timeline.year(year);
+        return site.timeline.year_months(year);
     }
     let mut shown = 0;
     let mut total = 0;
@@ -92,21 +95,23 @@ pub fn shown_months(site: &Site, year: Option<i32>) -> &[Month] {
         total += months[shown].entries.len();
         shown += 1;
     }
-    &months[..shown]
+    0..shown
 }
 
 /// Views of some months of entries.
 pub fn month_views(r: &Renderer<'_>, months: &[Month]) -> Vec<MonthView> {
-    months
-        .iter()
-        .map(|m| MonthView {
-            year: m.year,
-            month: m.month,
-            label: format!("{} {}", month_name(m.month), m.year),
-            id: format!("{:04}-{:02}", m.year, m.month),
-            entries: m.entries.iter().map(|e| entry_view(r, *e)).collect(),
-        })
-        .collect()
+    months.iter().map(|m| month_view(r, m)).collect()
+}
+
+/// The view of one month of entries.
+pub fn month_view(r: &Renderer<'_>, m: &Month) -> MonthView {
+    MonthView {
+        year: m.year,
+        month: m.month,
+        label: format!("{} {}", month_name(m.month), m.year),
+        id: format!("{:04}-{:02}", m.year, m.month),
+        entries: m.entries.iter().map(|e| entry_view(r, *e)).collect(),
+    }
 }
 
 fn entry_view(r: &Renderer<'_>, entry: Entry) -> EntryView {

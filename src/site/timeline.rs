@@ -87,11 +87,11 @@ impl Timeline {
         Timeline { months, years }
     }
 
-    /// The months of one year, newest first.
-    pub fn year(&self, year: i32) -> &[Month] {
+    /// Where the months of one year are in [`Timeline::months`] (newest first).
+    pub fn year_months(&self, year: i32) -> std::ops::Range<usize> {
         let start = self.months.partition_point(|m| m.year > year);
         let end = self.months.partition_point(|m| m.year >= year);
-        &self.months[start..end]
+        start..end
     }
 }
 

@@ -23,8 +23,8 @@ pub(super) struct Model {
     /// Which pages show each article, from the last fingerprints of all pages.
     pub readers: Readers,
     pub jobs: Vec<PageJob>,
-    /// Each article's card, as `Renderer::with_cards` takes them.
-    pub cards: Vec<serde_json::Value>,
+    /// Each article's card and the timeline months kept, for `Renderer::with_kept`.
+    pub kept: Kept,
     pub search: SearchIndex,
     pub salt: u64,
     pub template_versions: HashMap<String, u64>,
@@ -199,9 +199,8 @@ fn patch(
     for e in edits {
         site.articles[e.index] = Arc::clone(&e.article);
         search_changed |= model.search.update(site, e.index);
-        if model.versions.update(site, e.index) {
-            model.cards[e.index] = card(config, site, e.index);
-        }
+        model.versions.update(site, e.index);
+        model.kept.edited(config, site, e.index);
     }
     let site: &Site = site;
     let old_templates = if templates {
@@ -253,14 +252,10 @@ fn patch(
         stale.len()
     ));
     let sink = MemorySink::default();
-    let renderer = Renderer::with_cards(
-        config,
-        site,
-        &loaded.theme,
-        std::mem::take(&mut model.cards),
-    );
+    let kept = std::mem::take(&mut model.kept);
+    let renderer = Renderer::with_kept(config, site, &loaded.theme, kept);
     let rendered = renderer.render_into(&stale, &sink);
-    model.cards = renderer.into_cards();
+    model.kept = renderer.into_kept();
     let rendered = rendered.map_err(BuildError)?;
     if search_changed {
         let _ = sink.put(model.search.file());
