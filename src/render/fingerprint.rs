@@ -84,11 +84,13 @@ impl Versions {
     }
 
     /// Recomputes article `i`'s versions after its `Arc<Article>` was replaced in `site`
-    /// without moving it or changing its companies and terms.
-    pub fn update(&mut self, site: &Site, i: usize) {
+    /// without moving it or changing its companies and terms; says whether its card changed.
+    pub fn update(&mut self, site: &Site, i: usize) -> bool {
         let card = card_version(site, i);
+        let changed = card != self.card[i];
         self.card[i] = card;
         self.full[i] = crate::hash::of(&(card, site.articles[i].source_hash));
+        changed
     }
 }
 
@@ -123,8 +125,18 @@ fn card_version(site: &Site, i: usize) -> u64 {
 /// One page's fingerprint, and the articles it read.
 pub struct Fingerprint {
     pub hash: u64,
-    /// Indices of the articles whose versions or events the page shows, perhaps repeated.
-    pub read: Vec<u32>,
+    /// The articles whose versions or events the page shows (by index, perhaps repeated),
+    /// and what of each.
+    pub read: Vec<(u32, Read)>,
+}
+
+/// What a page shows of an article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Read {
+    /// What lists show: its card version, or its events (which the card version covers).
+    Card,
+    /// All of it: its full version, the body too.
+    Full,
 }
 
 /// The hasher of one fingerprint. An article's versions are hashed only through
@@ -133,7 +145,7 @@ pub struct Fingerprint {
 struct Print<'v> {
     h: Fnv,
     versions: &'v Versions,
-    read: Vec<u32>,
+    read: Vec<(u32, Read)>,
 }
 
 impl Hasher for Print<'_> {
@@ -147,18 +159,18 @@ impl Hasher for Print<'_> {
 }
 
 impl Print<'_> {
-    /// Notes that the page shows something of article `i`.
-    fn read(&mut self, i: usize) {
-        self.read.push(i as u32);
+    /// Notes that the page shows `what` of article `i`.
+    fn read(&mut self, i: usize, what: Read) {
+        self.read.push((i as u32, what));
     }
 
     fn card(&mut self, i: usize) {
-        self.read(i);
+        self.read(i, Read::Card);
         self.versions.card[i].hash(&mut self.h);
     }
 
     fn full(&mut self, i: usize) {
-        self.read(i);
+        self.read(i, Read::Full);
         self.versions.full[i].hash(&mut self.h);
     }
 
@@ -167,28 +179,35 @@ impl Print<'_> {
     }
 }
 
-/// For each article, the pages (indices into the plan) whose fingerprints read it.
-pub struct Readers(Vec<Vec<u32>>);
+/// For each article, the pages (indices into the plan) whose fingerprints read it, and
+/// what of it.
+pub struct Readers(Vec<Vec<(u32, Read)>>);
 
 impl Readers {
     /// The readers of `articles` articles, from the fingerprints of the plan's jobs in order.
     pub fn of<'p>(articles: usize, prints: impl Iterator<Item = &'p Fingerprint>) -> Readers {
         let mut readers = vec![Vec::new(); articles];
         for (job, print) in prints.enumerate() {
-            for &a in &print.read {
-                let pages: &mut Vec<u32> = &mut readers[a as usize];
+            let job = job as u32;
+            for &(a, what) in &print.read {
+                let pages: &mut Vec<(u32, Read)> = &mut readers[a as usize];
                 // A page reads an article more than once (listed, and in its timeline).
-                if pages.last() != Some(&(job as u32)) {
-                    pages.push(job as u32);
+                match pages.last_mut() {
+                    Some(last) if last.0 == job => last.1 = last.1.max(what),
+                    _ => pages.push((job, what)),
                 }
             }
         }
         Readers(readers)
     }
 
-    /// The pages that read article `i`, in plan order.
-    pub fn of_article(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
-        self.0[i].iter().map(|&job| job as usize)
+    /// The pages that show article `i` (in plan order): all of them when its card version
+    /// changed, else those that show all of it.
+    pub fn of_article(&self, i: usize, card_changed: bool) -> impl Iterator<Item = usize> + '_ {
+        self.0[i]
+            .iter()
+            .filter(move |&&(_, what)| card_changed || what == Read::Full)
+            .map(|&(job, _)| job as usize)
     }
 }
 
@@ -315,7 +334,7 @@ fn edition_whole(config: &Config, site: &Site, e: &crate::site::Edition, h: &mut
         h.cards(&group.articles);
     }
     // The events shown are their articles'.
-    e.events.iter().for_each(|&(a, _)| h.read(a));
+    e.events.iter().for_each(|&(a, _)| h.read(a, Read::Card));
 }
 
 /// What a term's header and charts show: its size, and every article's and event's date.
@@ -341,16 +360,25 @@ mod tests {
 
     #[test]
     fn readers_are_the_pages_that_read_each_article_once_each_in_plan_order() {
-        let print = |read: &[u32]| Fingerprint {
+        let (card, full) = (Read::Card, Read::Full);
+        let print = |read: &[(u32, Read)]| Fingerprint {
             hash: 0,
             read: read.to_vec(),
         };
-        let prints = [print(&[2, 0, 2]), print(&[]), print(&[0, 0, 1])];
+        let prints = [
+            print(&[(2, card), (0, card), (2, full)]),
+            print(&[]),
+            print(&[(0, full), (0, card), (1, card)]),
+        ];
         let readers = Readers::of(4, prints.iter());
-        let of = |i| readers.of_article(i).collect::<Vec<_>>();
-        assert_eq!(of(0), vec![0, 2]);
-        assert_eq!(of(1), vec![2]);
-        assert_eq!(of(2), vec![0]);
-        assert!(of(3).is_empty());
+        let of = |i, card_changed| readers.of_article(i, card_changed).collect::<Vec<_>>();
+        assert_eq!(of(0, true), vec![0, 2]);
+        assert_eq!(of(1, true), vec![2]);
+        assert_eq!(of(2, true), vec![0]);
+        assert!(of(3, true).is_empty());
+        // A new body, the card the same: only the pages that show bodies.
+        assert_eq!(of(0, false), vec![2]);
+        assert!(of(1, false).is_empty());
+        assert_eq!(of(2, false), vec![0]);
     }
 }

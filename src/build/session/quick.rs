@@ -196,10 +196,13 @@ fn patch(
     let config = &loaded.config;
     let site = Arc::get_mut(&mut model.site).expect("checked unshared");
     let mut search_changed = false;
+    let mut cards_changed = Vec::new();
     for e in edits {
         site.articles[e.index] = Arc::clone(&e.article);
         search_changed |= model.search.update(site, e.index);
-        model.versions.update(site, e.index);
+        if model.versions.update(site, e.index) {
+            cards_changed.push(e.index);
+        }
         model.kept.edited(config, site, e.index);
     }
     let site: &Site = site;
@@ -216,11 +219,14 @@ fn patch(
         })
     };
     // The pages whose fingerprint may have changed: those that show an edited article
-    // (the edit keeps its place, so the same pages show it), and those of a changed
-    // template.
+    // (the edit keeps its place, so the same pages show it; only those showing its body
+    // when its card is the same), and those of a changed template.
     let mut check: Vec<usize> = edits
         .iter()
-        .flat_map(|e| model.readers.of_article(e.index))
+        .flat_map(|e| {
+            let card_changed = cards_changed.contains(&e.index);
+            model.readers.of_article(e.index, card_changed)
+        })
         .collect();
     if old_templates.is_some() {
         check.extend((0..model.jobs.len()).filter(|&j| template_changed(&model.jobs[j])));
