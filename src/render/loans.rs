@@ -15,6 +15,7 @@ use std::sync::{Mutex, PoisonError};
 use tera::Context;
 
 /// One slot per value: the value, or nothing while it is lent (or not made yet).
+#[derive(Default)]
 pub struct Shelf {
     slots: Vec<Mutex<Option<Value>>>,
     /// Whether values given back are kept (else dropped: each page makes its own).
@@ -47,6 +48,20 @@ impl Shelf {
             keeps: false,
             ..Shelf::empty(n)
         }
+    }
+
+    /// This shelf, or for one that keeps nothing an empty one of its size that keeps.
+    pub fn kept(self) -> Self {
+        if self.keeps {
+            self
+        } else {
+            Shelf::empty(self.len())
+        }
+    }
+
+    /// Drops value `i`, to be made again on first use.
+    pub fn forget(&self, i: usize) {
+        *self.slot(i) = None;
     }
 
     pub fn len(&self) -> usize {
@@ -395,6 +410,23 @@ mod tests {
             };
             assert_eq!(shelf.into_values().collect::<Vec<_>>(), kept);
         }
+    }
+
+    #[test]
+    fn a_forgotten_value_is_made_again_and_a_passing_shelf_becomes_one_that_keeps() {
+        let shelf = Shelf::new(vec![json!(0), json!(1)]);
+        shelf.forget(0);
+        assert_eq!(shelf.take(0, || json!("made")), json!("made"));
+        assert_eq!(
+            shelf.take(1, || unreachable!("1 is on the shelf")),
+            json!(1)
+        );
+        let kept = Shelf::passing(2).kept();
+        kept.give_back(1, json!(5));
+        assert_eq!(
+            kept.into_values().collect::<Vec<_>>(),
+            vec![None, Some(json!(5))]
+        );
     }
 
     #[test]

@@ -53,19 +53,19 @@ pub struct Renderer<'a> {
 /// [`Kept::edited`] remakes or forgets what showed the edited article.
 #[derive(Default)]
 pub struct Kept {
-    cards: Vec<Value>,
-    /// By index in `Timeline::months`; `None` for a month to make on first use.
-    months: Vec<Option<Value>>,
+    cards: Shelf,
+    /// By index in `Timeline::months`.
+    months: Shelf,
 }
 
 impl Kept {
-    /// Article `i` was replaced in `site` without moving: its card is made again, and the
-    /// months that show it are forgotten.
-    pub fn edited(&mut self, config: &Config, site: &Site, i: usize) {
-        self.cards[i] = card(config, site, i);
-        for (kept, month) in self.months.iter_mut().zip(&site.timeline.months) {
+    /// Article `i` was replaced in `site` without moving: its card and the months that
+    /// show it are forgotten, to be made again on first use.
+    pub fn edited(&mut self, site: &Site, i: usize) {
+        self.cards.forget(i);
+        for (m, month) in site.timeline.months.iter().enumerate() {
             if month.entries.iter().any(|e| e.article() == i) {
-                *kept = None;
+                self.months.forget(m);
             }
         }
     }
@@ -134,6 +134,23 @@ impl<'a> Renderer<'a> {
         theme: &'a Theme,
         cards: Vec<Value>,
     ) -> Self {
+        let months = Shelf::passing(site.timeline.months.len());
+        Renderer::with_shelves(config, site, theme, Shelf::new(cards), months)
+    }
+
+    /// A renderer reusing what an earlier one of the same site kept
+    /// ([`Renderer::into_kept`]), which keeps the timeline's months it makes too.
+    pub fn with_kept(config: &'a Config, site: &'a Site, theme: &'a Theme, kept: Kept) -> Self {
+        Renderer::with_shelves(config, site, theme, kept.cards, kept.months)
+    }
+
+    fn with_shelves(
+        config: &'a Config,
+        site: &'a Site,
+        theme: &'a Theme,
+        cards: Shelf,
+        months: Shelf,
+    ) -> Self {
         let mut base = Context::new();
         base.insert("site", &site_view(config, site));
         Renderer {
@@ -142,8 +159,8 @@ impl<'a> Renderer<'a> {
             site,
             theme,
             base,
-            card_html: cards.iter().map(|_| OnceLock::new()).collect(),
-            cards: Shelf::new(cards),
+            card_html: (0..cards.len()).map(|_| OnceLock::new()).collect(),
+            cards,
             all: (0..site.articles.len()).collect(),
             company_heads: Shelf::empty(site.companies.len()),
             term_heads: site
@@ -151,37 +168,16 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .map(|g| Shelf::empty(g.terms.len()))
                 .collect(),
-            months: Shelf::passing(site.timeline.months.len()),
+            months,
         }
     }
 
-    /// A renderer reusing what an earlier one of the same site kept
-    /// ([`Renderer::into_kept`]), which keeps the timeline's months it makes too.
-    pub fn with_kept(config: &'a Config, site: &'a Site, theme: &'a Theme, kept: Kept) -> Self {
-        let mut months = kept.months;
-        months.resize(site.timeline.months.len(), None);
-        Renderer {
-            months: Shelf::holding(months),
-            ..Renderer::with_cards(config, site, theme, kept.cards)
-        }
-    }
-
-    /// Gives the cards back, for the next [`Renderer::with_cards`].
-    pub fn into_cards(self) -> Vec<Value> {
-        self.into_kept().cards
-    }
-
-    /// Gives back what the next renderer of the site may reuse.
+    /// Gives back what the next renderer of the site may reuse: the cards (a card still
+    /// out after a failure is made again on first use) and the months kept, if any.
     pub fn into_kept(self) -> Kept {
-        let (config, site) = (self.config, self.site);
         Kept {
-            cards: self
-                .cards
-                .into_values()
-                .enumerate()
-                .map(|(i, c)| c.unwrap_or_else(|| card(config, site, i)))
-                .collect(),
-            months: self.months.into_values().collect(),
+            cards: self.cards,
+            months: self.months.kept(),
         }
     }
 

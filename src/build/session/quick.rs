@@ -203,7 +203,7 @@ fn patch(
         if model.versions.update(site, e.index) {
             cards_changed.push(e.index);
         }
-        model.kept.edited(config, site, e.index);
+        model.kept.edited(site, e.index);
     }
     let site: &Site = site;
     let old_templates = if templates {
@@ -258,11 +258,15 @@ fn patch(
         stale.len()
     ));
     let sink = MemorySink::default();
-    let kept = std::mem::take(&mut model.kept);
-    let renderer = Renderer::with_kept(config, site, &loaded.theme, kept);
-    let rendered = renderer.render_into(&stale, &sink);
-    model.kept = renderer.into_kept();
-    let rendered = rendered.map_err(BuildError)?;
+    let rendered = if stale.is_empty() {
+        0
+    } else {
+        let kept = std::mem::take(&mut model.kept);
+        let renderer = Renderer::with_kept(config, site, &loaded.theme, kept);
+        let rendered = renderer.render_into(&stale, &sink);
+        model.kept = renderer.into_kept();
+        rendered.map_err(BuildError)?
+    };
     if search_changed {
         let _ = sink.put(model.search.file());
     }
