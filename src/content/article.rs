@@ -86,6 +86,20 @@ pub struct Event {
     pub anchor: String,
 }
 
+/// What places an article in the site model, but for its title (see [`Article::place`]).
+#[derive(Debug, PartialEq)]
+pub struct Place<'a> {
+    path: &'a Path,
+    slug: &'a str,
+    date: PostDate,
+    updated: Option<PostDate>,
+    draft: bool,
+    companies: &'a [String],
+    terms: &'a BTreeMap<String, Vec<String>>,
+    /// Each event's date and companies.
+    events: Vec<(PostDate, &'a [String])>,
+}
+
 /// A loaded article, ready for the site model.
 #[derive(Debug, Clone)]
 pub struct Article {
@@ -122,6 +136,29 @@ impl Article {
     /// file (unique), so the order is total.
     pub fn order_key(&self) -> (std::cmp::Reverse<PostDate>, &str, &Path) {
         (std::cmp::Reverse(self.date), &self.title, &self.path)
+    }
+
+    /// Where the site model places the article, but for its title (which orders it among
+    /// the articles of its date, see [`Article::order_key`]): its file, URL, dates and
+    /// whether it is a draft, its companies and other terms, and its events' dates and
+    /// companies. The site's lists, groups, related articles, timeline and editions are
+    /// made from these, and the sitemap's dates; its text (title, summary, body, event
+    /// titles) is only shown.
+    pub fn place(&self) -> Place<'_> {
+        Place {
+            path: &self.path,
+            slug: &self.slug,
+            date: self.date,
+            updated: self.updated,
+            draft: self.draft,
+            companies: &self.companies,
+            terms: &self.terms,
+            events: self
+                .events
+                .iter()
+                .map(|e| (e.date, e.companies.as_slice()))
+                .collect(),
+        }
     }
 
     /// `2025/01/deepseek-r1/`: the article's path below the site root.
@@ -448,6 +485,37 @@ mod tests {
                 taxonomies: &["tags".to_string(), "models".to_string()],
             },
         )
+    }
+
+    #[test]
+    fn the_place_is_all_but_the_text() {
+        let text = |title: &str, event: &str, tags: &str, body: &str| {
+            format!(
+                "+++\ntitle = \"{title}\"\ndate = 2025-01-27\ncompanies = \"OpenAI\"\n\
+                 tags = [{tags}]\n[[events]]\ndate = {event}\n+++\n{body}\n"
+            )
+        };
+        let a = parse(&text("T", "2025-01-20\ntitle = \"E\"", "", "Body.")).unwrap();
+        let same = [
+            text("New title", "2025-01-20\ntitle = \"E\"", "", "Body."),
+            text("T", "2025-01-20\ntitle = \"Renamed\"", "", "Another body."),
+        ];
+        for t in same {
+            assert_eq!(a.place(), parse(&t).unwrap().place(), "{t}");
+        }
+        let moved = [
+            text("T", "2025-01-21\ntitle = \"E\"", "", "Body."),
+            text(
+                "T",
+                "2025-01-20\ntitle = \"E\"\ncompanies = [\"Mistral\"]",
+                "",
+                "B.",
+            ),
+            text("T", "2025-01-20\ntitle = \"E\"", "\"agents\"", "Body."),
+        ];
+        for t in moved {
+            assert_ne!(a.place(), parse(&t).unwrap().place(), "{t}");
+        }
     }
 
     #[test]

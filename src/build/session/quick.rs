@@ -113,7 +113,7 @@ impl Session {
             if !same_place(&model.site, index, old, &new)
                 || edits.iter().any(|e: &Edit| e.index == index)
             {
-                return skip("an article moved, or changed companies, terms or events");
+                return skip("an article moved, or changed companies, terms or event dates");
             }
             edits.push(Edit {
                 index,
@@ -153,34 +153,18 @@ fn skip<T>(why: &str) -> Option<T> {
     None
 }
 
-/// Whether `new` takes exactly `old`'s place (article `i`) in the site model: same URL,
-/// dates, groups and events, so the order, terms, related articles and timeline stay.
+/// Whether `new` takes exactly `old`'s place (article `i`) in the site model: the same
+/// [`Article::place`], and an order among its neighbours that a new title keeps.
 fn same_place(site: &Site, i: usize, old: &Article, new: &Article) -> bool {
-    let same_events = old.events.len() == new.events.len()
-        && old.events.iter().zip(&new.events).all(|(a, b)| {
-            a.date == b.date
-                && a.title == b.title
-                && a.anchor == b.anchor
-                && a.companies == b.companies
-        });
-    // A new title keeps the place while it still sorts between the neighbours.
     let before = |a: &Article, b: &Article| a.order_key() < b.order_key();
-    let in_place = i
+    let in_order = i
         .checked_sub(1)
         .is_none_or(|j| before(&site.articles[j], new))
         && site
             .articles
             .get(i + 1)
             .is_none_or(|next| before(new, next));
-    old.path == new.path
-        && old.slug == new.slug
-        && old.date == new.date
-        && old.updated == new.updated
-        && old.draft == new.draft
-        && old.companies == new.companies
-        && old.terms == new.terms
-        && same_events
-        && (old.title == new.title || in_place)
+    old.place() == new.place() && in_order
 }
 
 /// Swaps the edits into the model, re-renders the pages whose fingerprint changed, and
@@ -475,6 +459,33 @@ mod tests {
         let built = quick_equals_full(&mut s, root, changes);
         assert!(built.changed.is_empty());
         assert_eq!(built.rendered, 0);
+        drop(built);
+
+        // An event: added (the full path), retitled (the quick path: the article's page,
+        // the timeline, the company's), moved to another day (the full path).
+        let event = |title: &str, day: usize| {
+            let extra = format!(
+                "summary = \"S6\"\ncompanies = [\"C0\"]\ntags = [\"t0\"]\n[[events]]\n\
+                 date = 2025-01-{day:02}\ntitle = \"{title}\""
+            );
+            let path = write(
+                root,
+                "content/articles/a6.md",
+                &article("Story 6", "2025-01-07", &extra, "Body."),
+            );
+            Changes {
+                articles: vec![path],
+                ..Changes::default()
+            }
+        };
+        assert!(s.quick_rebuild(&event("Launch", 20)).is_none());
+        drop(s.rebuild(&event("Launch", 20)).unwrap());
+        let built = quick_equals_full(&mut s, root, event("Launched", 20));
+        assert!(built
+            .changed
+            .contains(&"timeline/2025/index.html".to_string()));
+        drop(built);
+        assert!(s.quick_rebuild(&event("Launched", 21)).is_none());
     }
 
     #[test]
