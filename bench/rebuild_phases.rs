@@ -120,7 +120,7 @@ fn main() {
     .expect("site");
     println!("Site::build: {:.1} ms", ms(t));
     let t = Instant::now();
-    let versions = Versions::of(&site);
+    let versions = Versions::of(&site, &config);
     println!("Versions::of: {:.1} ms", ms(t));
     let t = Instant::now();
     let jobs = digest::render::plan(&site, &config, &["style.css".to_string()]);

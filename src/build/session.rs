@@ -430,7 +430,7 @@ fn render_to_memory(
     let config = &loaded.config;
     let site = &*site_arc;
     let jobs = planned_jobs(loaded, site);
-    let versions = Versions::of(site);
+    let versions = Versions::of(site, config);
     let inputs = Inputs {
         site,
         versions: &versions,

@@ -9,7 +9,7 @@ use crate::date::month_name;
 use crate::html::escape;
 
 /// Articles and events in one month.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct MonthCount {
     pub articles: usize,
     pub events: usize,

@@ -66,7 +66,7 @@ pub struct Group {
     /// Absolute URL of the company page, for the email copy.
     permalink: Option<String>,
     /// The articles (indices): their cards, already JSON, are lent to the view by
-    /// [`Renderer::edition`] rather than serialised again field by field.
+    /// `Renderer::edition` rather than serialised again field by field.
     #[serde(skip)]
     pub articles: Vec<usize>,
     events: Vec<EventItem>,

@@ -13,7 +13,7 @@
 use std::hash::{Hash, Hasher};
 
 use super::editions::{edition_groups, edition_link};
-use super::lists::{company_timeline, profile_view, related_companies};
+use super::lists::{company_timeline, profile_view, related_companies, term_facts};
 use super::pages::page_view;
 use super::plan::{listing, Feed, PageJob, PageKind};
 use super::timeline_pages::shown_months;
@@ -27,8 +27,9 @@ pub struct Versions {
     pub all: Vec<usize>,
     pub card: Vec<u64>,
     pub full: Vec<u64>,
-    /// Per company, and per term of each other taxonomy: [`term_aggregate`], hashed once
-    /// rather than on each of a big term's pages.
+    /// Per company, and per term of each other taxonomy: its `lists::TermFacts` (what
+    /// its summary is made from, in the index and at the head of its pages), hashed once
+    /// rather than on each of a big term's pages; a company's with its related companies.
     pub companies: Vec<u64>,
     /// Per company: the article of each entry its own timeline shows.
     pub company_timelines: Vec<Vec<usize>>,
@@ -36,7 +37,7 @@ pub struct Versions {
 }
 
 impl Versions {
-    pub fn of(site: &Site) -> Versions {
+    pub fn of(site: &Site, config: &Config) -> Versions {
         let card: Vec<u64> = (0..site.articles.len())
             .map(|i| card_version(site, i))
             .collect();
@@ -45,15 +46,10 @@ impl Versions {
             .zip(&site.articles)
             .map(|(c, a)| crate::hash::of(&(c, a.source_hash)))
             .collect();
-        let aggregate = |t: &Term| {
-            let mut h = Fnv::default();
-            term_aggregate(site, t, &mut h);
-            h.finish()
-        };
         // A company page also lists the companies named beside it.
         let company = |(id, t): (usize, &Term)| {
             let mut h = Fnv::default();
-            term_aggregate(site, t, &mut h);
+            term_facts(config, site, "companies", t).hash(&mut h);
             for c in related_companies(site, id) {
                 (&site.companies[c].name, &site.companies[c].slug).hash(&mut h);
             }
@@ -78,7 +74,10 @@ impl Versions {
             terms: site
                 .taxonomies
                 .iter()
-                .map(|g| g.terms.iter().map(aggregate).collect())
+                .map(|g| {
+                    let facts = |t| crate::hash::of(&term_facts(config, site, &g.name, t));
+                    g.terms.iter().map(facts).collect()
+                })
                 .collect(),
         }
     }
@@ -335,23 +334,6 @@ fn edition_whole(config: &Config, site: &Site, e: &crate::site::Edition, h: &mut
     }
     // The events shown are their articles'.
     e.events.iter().for_each(|&(a, _)| h.read(a, Read::Card));
-}
-
-/// What a term's header and charts show: its size, and every article's and event's date.
-fn term_aggregate(site: &Site, term: &Term, h: &mut Fnv) {
-    (
-        &term.name,
-        &term.slug,
-        term.articles.len(),
-        term.events.len(),
-    )
-        .hash(h);
-    for &a in &term.articles {
-        site.articles[a].date.timestamp().hash(h);
-    }
-    for &(a, e) in &term.events {
-        site.articles[a].events[e].date.timestamp().hash(h);
-    }
 }
 
 #[cfg(test)]

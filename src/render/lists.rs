@@ -12,6 +12,7 @@ use super::context::{term_link, TermLink};
 use super::loans::{PageContext, ShelfId};
 use super::pages::Renderer;
 use super::timeline_pages::{month_views, MonthView};
+use crate::config::Config;
 use crate::date::DateView;
 use crate::site::terms::by_name;
 use crate::site::timeline::{by_month, Entry, Month};
@@ -32,6 +33,66 @@ pub struct TermSummary {
     feed_url: String,
     /// Inline SVG of articles and events per month.
     activity: String,
+}
+
+/// What a term's [`TermSummary`] is made from (its chart is drawn from `activity`): hashed
+/// for the fingerprints of the pages that show the summary, so that they hash what the
+/// pages are given.
+#[derive(Hash)]
+pub struct TermFacts {
+    link: TermLink,
+    article_count: usize,
+    event_count: usize,
+    latest: Option<DateView>,
+    activity: Activity,
+}
+
+/// The facts of `term`, whose pages are under `section` (`companies`, `tags`...).
+pub fn term_facts(config: &Config, site: &Site, section: &str, term: &Term) -> TermFacts {
+    TermFacts {
+        link: term_link(config, section, term),
+        article_count: term.articles.len(),
+        event_count: term.events.len(),
+        latest: term
+            .articles
+            .first()
+            .map(|&i| DateView::from(&site.articles[i].date)),
+        activity: activity(site, term),
+    }
+}
+
+impl TermFacts {
+    /// The summary, with a chart of `size`.
+    fn summary(self, size: ChartSize) -> TermSummary {
+        let id = format!("activity-{}", self.link.slug);
+        TermSummary {
+            feed_url: format!("{}atom.xml", self.link.url),
+            activity: activity_chart(&self.link.name, &id, &self.activity, size),
+            link: self.link,
+            article_count: self.article_count,
+            event_count: self.event_count,
+            latest: self.latest,
+        }
+    }
+}
+
+/// Articles and events per month for one term.
+fn activity(site: &Site, term: &Term) -> Activity {
+    let mut activity = Activity::new();
+    let key = |d: &crate::date::PostDate| (d.year(), d.month());
+    for &a in &term.articles {
+        activity
+            .entry(key(&site.articles[a].date))
+            .or_default()
+            .articles += 1;
+    }
+    for &(a, e) in &term.events {
+        activity
+            .entry(key(&site.articles[a].events[e].date))
+            .or_default()
+            .events += 1;
+    }
+    activity
 }
 
 /// A company's profile as its pages show it (`profile`): serialised for the page, and
@@ -144,38 +205,7 @@ impl Renderer<'_> {
     }
 
     fn term_summary(&self, section: &str, term: &Term, size: ChartSize) -> TermSummary {
-        let link = term_link(self.config, section, term);
-        let id = format!("activity-{}", term.slug);
-        TermSummary {
-            feed_url: format!("{}atom.xml", link.url),
-            activity: activity_chart(&term.name, &id, &self.activity(term), size),
-            link,
-            article_count: term.articles.len(),
-            event_count: term.events.len(),
-            latest: term
-                .articles
-                .first()
-                .map(|&i| DateView::from(&self.site.articles[i].date)),
-        }
-    }
-
-    /// Articles and events per month for one term.
-    fn activity(&self, term: &Term) -> Activity {
-        let mut activity = Activity::new();
-        let key = |d: &crate::date::PostDate| (d.year(), d.month());
-        for &a in &term.articles {
-            activity
-                .entry(key(&self.site.articles[a].date))
-                .or_default()
-                .articles += 1;
-        }
-        for &(a, e) in &term.events {
-            activity
-                .entry(key(&self.site.articles[a].events[e].date))
-                .or_default()
-                .events += 1;
-        }
-        activity
+        term_facts(self.config, self.site, section, term).summary(size)
     }
 
     /// The company's latest articles and events, by month.

@@ -83,7 +83,7 @@ impl Renderer<'_> {
 
 /// The months a timeline page shows (where they are in `Timeline::months`), for rendering
 /// it and for its fingerprint alike: all of `year`'s, or for `/timeline/` (no year) whole
-/// months, newest first, until they hold at least [`TIMELINE_MIN_ENTRIES`].
+/// months, newest first, until they hold at least `TIMELINE_MIN_ENTRIES`.
 pub fn shown_months(site: &Site, year: Option<i32>) -> Range<usize> {
     let months = &site.timeline.months;
     if let Some(year) = year {
