@@ -1,10 +1,11 @@
 //! Where the time of one incremental rebuild of `digest serve` goes: loads a site once, then
-//! times a session's rebuild after an edit of one article (its body, or with `title` its
-//! title, as `bench/serve_latency.py` edits them), and each stage of it on its own (site
-//! model, fingerprints, cards, extra files). For profiling the serve latency figures of
+//! times a session's rebuild (wall and CPU time) after an edit of one article (its body, or
+//! with `title` its title, as `bench/serve_latency.py` edits them; with `date` its day of
+//! the month, which takes the full path), and each stage of it on its own (site model,
+//! fingerprints, cards, extra files). For profiling the serve latency figures of
 //! BENCHMARKS.md; `DIGEST_TIMINGS=1` adds the quick path's phases of each round.
 //!
-//!     cargo run --release --example rebuild_phases -- SITE_DIR [ROUNDS] [body|title]
+//!     cargo run --release --example rebuild_phases -- SITE_DIR [ROUNDS] [body|title|date]
 //!
 //! The article edited is restored at the end.
 
@@ -28,6 +29,18 @@ fn ms(t: Instant) -> f64 {
     t.elapsed().as_secs_f64() * 1000.0
 }
 
+/// User plus system CPU time of this process so far (all threads), in seconds.
+fn cpu_time() -> f64 {
+    // SAFETY: getrusage fills the zeroed struct it is given and reads nothing else.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_SELF, &mut usage);
+        usage
+    };
+    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let Some(root) = args.next().map(PathBuf::from) else {
@@ -35,14 +48,11 @@ fn main() {
         std::process::exit(2);
     };
     let rounds: usize = args.next().and_then(|r| r.parse().ok()).unwrap_or(5).max(1);
-    let title = match args.next().as_deref() {
-        None | Some("body") => false,
-        Some("title") => true,
-        Some(other) => {
-            eprintln!("unknown edit {other}: body or title");
-            std::process::exit(2);
-        }
-    };
+    let edit = args.next().unwrap_or_else(|| "body".into());
+    if !["body", "title", "date"].contains(&edit.as_str()) {
+        eprintln!("unknown edit {edit}: body, title or date");
+        std::process::exit(2);
+    }
     let mut session = Session::new(BuildOptions {
         root: root.clone(),
         base_url: Some("http://127.0.0.1:1111/".into()),
@@ -65,13 +75,19 @@ fn main() {
     let mut edited_files = Vec::new();
     let original = std::fs::read_to_string(&article).expect("read the article");
     for round in 1..=rounds {
-        let text = if title {
+        let text = match edit.as_str() {
             // The first `title = "..."` line is the article's (events have titles too).
-            original.replacen("\"\n", &format!(" (edit {round})\"\n"), 1)
-        } else {
-            format!("{original}\nEdit {round}.\n")
+            "title" => original.replacen("\"\n", &format!(" (edit {round})\"\n"), 1),
+            // The 1st or 2nd of its month.
+            "date" => {
+                let day = original.find("\ndate = ").expect("a date line") + 16;
+                let new_day = if round % 2 == 1 { "01" } else { "02" };
+                format!("{}{new_day}{}", &original[..day], &original[day + 2..])
+            }
+            _ => format!("{original}\nEdit {round}.\n"),
         };
         std::fs::write(&article, &text).expect("write the article");
+        let cpu = cpu_time();
         let t = Instant::now();
         let built = session
             .rebuild(&Changes {
@@ -80,8 +96,9 @@ fn main() {
             })
             .unwrap_or_else(|e| panic!("{e}"));
         println!(
-            "round {round}: session rebuild {:.1} ms ({} rendered, {} changed)",
+            "round {round}: session rebuild {:.1} ms, {:.1} ms CPU ({} rendered, {} changed)",
             ms(t),
+            (cpu_time() - cpu) * 1000.0,
             built.rendered,
             built.changed.len()
         );
