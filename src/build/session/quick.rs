@@ -1,13 +1,15 @@
 //! The quick path of a rebuild, for what `digest serve` sees on nearly every save: an
-//! article edited in place (same date, slug, companies, terms and events, so it keeps its
-//! place in every list), a template edited, a static file rewritten.
+//! article edited in place (the same `Article::place`: date, slug, companies, terms and
+//! events' dates, so it keeps its place in every list), a template edited, a static file
+//! rewritten.
 //!
 //! The full path (`Session::update` and `render_to_memory`) rebuilds the site model, the
 //! plan, every page's fingerprint and every article's card, which is hundreds of
 //! milliseconds at 10,000 articles even when one page changes. Here the last build's model
 //! is patched instead: the edited article is swapped into its slot, only its versions and
-//! card are recomputed, and only the pages that can show it (or whose template changed)
-//! are fingerprinted again. The result is the same as the full path's (see the tests).
+//! search entry are recomputed (its card and timeline months are made again on first use),
+//! and only the pages whose last fingerprint read it (or whose template changed) are
+//! fingerprinted again. The result is the same as the full path's (see the tests).
 //!
 //! Anything else (an article added, removed, moved in time or regrouped; config, profiles,
 //! pages; a static file added or removed; any error) returns `None` before touching the
