@@ -118,7 +118,7 @@ pub fn substitute_into(out: &mut String, text: &str, with: impl Fn(u8) -> Option
 /// Hands `text` to `put` piece by piece, each ASCII byte that `with` names replaced by what
 /// it gives: the runs between those whole (the bytes are ASCII, so every cut falls on a
 /// character boundary), so text with none costs one scan. Used for HTML here and for JSON
-/// inside `<script>` (`render::context::script_safe_json`).
+/// inside `<script>` (`render::views::script_safe_json`).
 pub fn substitute<E>(
     text: &str,
     with: impl Fn(u8) -> Option<&'static str>,

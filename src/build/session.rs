@@ -21,7 +21,7 @@ use crate::error::{BuildError, Diagnostic, Diagnostics};
 use crate::hash::Fnv;
 use crate::output::{Claim, CopiedFile, OutputFile, Sink, Staging};
 use crate::render::fingerprint::{fingerprint, Inputs, Versions};
-use crate::render::pages::card;
+use crate::render::renderer::card;
 use crate::render::{plan, site_files, PageJob, Renderer, Theme};
 use crate::site::Site;
 

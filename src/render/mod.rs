@@ -3,19 +3,19 @@
 
 pub mod budget;
 pub mod chart;
-pub mod context;
-pub mod editions;
+pub mod edition_pages;
 pub mod feeds;
 pub mod fingerprint;
-pub mod lists;
 pub mod loans;
-pub mod pages;
 pub mod plan;
+pub mod renderer;
 pub mod site_files;
 pub mod template_loops;
 pub mod templates;
+pub mod term_pages;
 pub mod timeline_pages;
+pub mod views;
 
-pub use pages::Renderer;
 pub use plan::{plan, PageJob, PageKind};
+pub use renderer::Renderer;
 pub use templates::Theme;

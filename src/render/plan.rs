@@ -1,7 +1,7 @@
 //! The plan: every page the site publishes, as a list of jobs naming a URL path and what
 //! to render there. Pagination keeps each list page bounded by `paginate_by`.
 
-use super::editions::{edition_path, EDITIONS_PER_PAGE};
+use super::edition_pages::{edition_path, EDITIONS_PER_PAGE};
 use crate::config::Config;
 use crate::site::Site;
 

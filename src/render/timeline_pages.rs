@@ -4,8 +4,8 @@
 use serde::Serialize;
 use tera::Context;
 
-use super::context::{term_link, TermLink};
-use super::pages::Renderer;
+use super::renderer::Renderer;
+use super::views::{term_link, TermLink};
 use crate::date::{month_name, DateView};
 use crate::site::timeline::{Entry, Month};
 

@@ -8,10 +8,10 @@ use std::collections::HashMap;
 use tera::Context;
 
 use super::chart::{activity_chart, Activity, ChartSize};
-use super::context::{term_link, TermLink};
 use super::loans::{PageContext, ShelfId};
-use super::pages::Renderer;
+use super::renderer::Renderer;
 use super::timeline_pages::{month_views, MonthView};
+use super::views::{term_link, TermLink};
 use crate::date::DateView;
 use crate::site::terms::by_name;
 use crate::site::timeline::{by_month, Entry};

@@ -9,10 +9,10 @@ use serde_json::Value;
 use std::collections::HashMap;
 use tera::Context;
 
-use super::context::{term_link, TermLink};
 use super::feeds::{FeedEntry, FeedView};
 use super::loans::{Loan, PageContext};
-use super::pages::Renderer;
+use super::renderer::Renderer;
+use super::views::{term_link, TermLink};
 use crate::config::{Config, Period};
 use crate::date::{month_name, DateView, PostDate};
 use crate::site::{Edition, Site, Term};
