@@ -11,19 +11,12 @@ use tera::Context;
 
 use super::feeds::{FeedEntry, FeedView};
 use super::loans::{Loan, PageContext};
+use super::plan::{edition_path, EDITIONS_PER_PAGE};
 use super::renderer::Renderer;
 use super::views::{term_link, TermLink};
 use crate::config::{Config, Period};
 use crate::date::{month_name, DateView, PostDate};
 use crate::site::{Edition, Site, Term};
-
-/// Editions listed on each page of `/editions/`.
-pub const EDITIONS_PER_PAGE: usize = 26;
-
-/// An edition's URL path: `editions/2025-W05/`.
-pub fn edition_path(edition: &Edition) -> String {
-    format!("editions/{}/", edition.key)
-}
 
 /// An edition in lists and in prev/next links: serialised for pages, and hashed for the
 /// fingerprints of the pages that show it.

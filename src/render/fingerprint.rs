@@ -8,9 +8,9 @@
 use std::hash::{Hash, Hasher};
 
 use super::edition_pages::edition_link;
-use super::plan::{listing, Feed, PageJob, PageKind};
+use super::plan::{listing, Feed, PageJob, PageKind, COMPANY_TIMELINE_ENTRIES};
 use super::renderer::page_view;
-use super::term_pages::{profile_view, related_companies, COMPANY_TIMELINE_ENTRIES};
+use super::term_pages::{profile_view, related_companies};
 use crate::config::Config;
 use crate::hash::Fnv;
 use crate::site::{Site, Term};
@@ -174,7 +174,7 @@ pub fn fingerprint(inputs: &Inputs<'_>, job: &PageJob, salt: u64) -> u64 {
         PageKind::Editions { page } => {
             let editions = &site.editions;
             editions.len().hash(&mut h);
-            let per = super::edition_pages::EDITIONS_PER_PAGE;
+            let per = super::plan::EDITIONS_PER_PAGE;
             for e in editions.iter().skip((page - 1) * per).take(per) {
                 edition_head(config, site, e, &mut h);
             }

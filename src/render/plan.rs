@@ -1,9 +1,29 @@
 //! The plan: every page the site publishes, as a list of jobs naming a URL path and what
 //! to render there. Pagination keeps each list page bounded by `paginate_by`.
+//!
+//! The plan owns where pages are and how much each holds: the paths, the pagination and
+//! the per-page constants below. The renderer and the fingerprints read them from here; the
+//! plan reads only the config and the site model, never a renderer module.
 
-use super::edition_pages::{edition_path, EDITIONS_PER_PAGE};
 use crate::config::Config;
-use crate::site::Site;
+use crate::site::{Edition, Site};
+
+/// Editions listed on each page of `/editions/`.
+pub const EDITIONS_PER_PAGE: usize = 26;
+
+/// How many timeline entries a company page shows (its latest); the chart shows them all.
+pub const COMPANY_TIMELINE_ENTRIES: usize = 24;
+
+/// How many related companies a company page lists.
+pub const RELATED_COMPANIES: usize = 6;
+
+/// `/timeline/` shows whole months, newest first, until it holds at least this many entries.
+pub const TIMELINE_MIN_ENTRIES: usize = 60;
+
+/// An edition's URL path: `editions/2025-W05/`.
+pub fn edition_path(edition: &Edition) -> String {
+    format!("editions/{}/", edition.key)
+}
 
 /// What one output page shows.
 #[derive(Debug, Clone, PartialEq, Eq)]

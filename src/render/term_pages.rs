@@ -9,6 +9,7 @@ use tera::Context;
 
 use super::chart::{activity_chart, Activity, ChartSize};
 use super::loans::{PageContext, ShelfId};
+use super::plan::{COMPANY_TIMELINE_ENTRIES, RELATED_COMPANIES};
 use super::renderer::Renderer;
 use super::timeline_pages::{month_views, MonthView};
 use super::views::{term_link, TermLink};
@@ -16,10 +17,6 @@ use crate::date::DateView;
 use crate::site::terms::by_name;
 use crate::site::timeline::{by_month, Entry};
 use crate::site::{Site, Term};
-
-/// How many timeline entries a company page shows (its latest); the chart shows them all.
-pub const COMPANY_TIMELINE_ENTRIES: usize = 24;
-const RELATED_COMPANIES: usize = 6;
 
 /// A company or tag in an index list, and at the head of its own page.
 #[derive(Serialize)]

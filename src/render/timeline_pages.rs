@@ -4,13 +4,11 @@
 use serde::Serialize;
 use tera::Context;
 
+use super::plan::TIMELINE_MIN_ENTRIES;
 use super::renderer::Renderer;
 use super::views::{term_link, TermLink};
 use crate::date::{month_name, DateView};
 use crate::site::timeline::{Entry, Month};
-
-/// `/timeline/` shows whole months, newest first, until it holds at least this many entries.
-const TIMELINE_MIN_ENTRIES: usize = 60;
 
 /// A month of a timeline, as templates see it.
 #[derive(Serialize)]
