@@ -11,7 +11,7 @@ use tera::Context;
 
 use super::feeds::{FeedEntry, FeedView};
 use super::loans::{Loan, PageContext};
-use super::plan::{edition_path, EDITIONS_PER_PAGE};
+use super::plan::{edition_email_path, edition_path, term_path, EDITIONS_INDEX, EDITIONS_PER_PAGE};
 use super::renderer::Renderer;
 use super::views::{term_link, TermLink};
 use crate::config::{Config, Period};
@@ -94,7 +94,7 @@ impl Renderer<'_> {
             .collect();
         ctx.insert("editions", &links);
         // The same pager as article lists, over editions instead of articles.
-        self.paginate(ctx, "editions/", editions.len(), page, EDITIONS_PER_PAGE);
+        self.paginate(ctx, EDITIONS_INDEX, editions.len(), page, EDITIONS_PER_PAGE);
         ctx.insert(
             "period",
             match self.period() {
@@ -121,7 +121,7 @@ impl Renderer<'_> {
             },
             link: self.edition_link(edition),
             permalink: self.config.permalink(&path),
-            email_url: self.config.url(&format!("{path}email.html")),
+            email_url: self.config.url(&edition_email_path(edition)),
             start: DateView::from(&PostDate::from(edition.start)),
             end: DateView::from(&PostDate::from(edition.end)),
             intro: intro.map(|i| i.body_html.as_str()),
@@ -194,7 +194,7 @@ impl Renderer<'_> {
             "feed",
             &FeedView {
                 title: format!("{}: editions", self.config.title),
-                page_url: self.config.permalink("editions/"),
+                page_url: self.config.permalink(EDITIONS_INDEX),
                 feed_url: self.config.permalink(path),
                 updated,
                 entries,
@@ -264,7 +264,7 @@ impl Renderer<'_> {
                     name: term.map_or_else(|| "Also in this edition".into(), |t| t.name.clone()),
                     company: term.map(|t| term_link(self.config, "companies", t)),
                     permalink: term
-                        .map(|t| self.config.permalink(&format!("companies/{}/", t.slug))),
+                        .map(|t| self.config.permalink(&term_path("companies", &t.slug))),
                     articles,
                     events: events
                         .iter()

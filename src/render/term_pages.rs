@@ -9,7 +9,7 @@ use tera::Context;
 
 use super::chart::{activity_chart, Activity, ChartSize};
 use super::loans::{PageContext, ShelfId};
-use super::plan::{COMPANY_TIMELINE_ENTRIES, RELATED_COMPANIES};
+use super::plan::{feed_path, taxonomy_path, COMPANY_TIMELINE_ENTRIES, RELATED_COMPANIES};
 use super::renderer::Renderer;
 use super::timeline_pages::{month_views, MonthView};
 use super::views::{term_link, TermLink};
@@ -85,7 +85,7 @@ impl Renderer<'_> {
         serde_json::json!({
             "name": name,
             "title": declared.map_or(name, |t| t.title.as_str()),
-            "url": self.config.url(&format!("{name}/")),
+            "url": self.config.url(&taxonomy_path(name)),
             "feed": declared.is_some_and(|t| t.feed),
         })
     }
@@ -144,7 +144,7 @@ impl Renderer<'_> {
         let link = term_link(self.config, section, term);
         let id = format!("activity-{}", term.slug);
         TermSummary {
-            feed_url: format!("{}atom.xml", link.url),
+            feed_url: feed_path(&link.url),
             activity: activity_chart(&term.name, &id, &self.activity(term), size),
             link,
             article_count: term.articles.len(),

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use tera::Context;
 
-use super::plan::TIMELINE_MIN_ENTRIES;
+use super::plan::{timeline_year_path, TIMELINE_MIN_ENTRIES};
 use super::renderer::Renderer;
 use super::views::{term_link, TermLink};
 use crate::date::{month_name, DateView};
@@ -71,7 +71,7 @@ impl Renderer<'_> {
             .iter()
             .map(|&(year, count)| YearLink {
                 year,
-                url: self.config.url(&format!("timeline/{year}/")),
+                url: self.config.url(&timeline_year_path(year)),
                 count,
                 current: current == Some(year),
             })

@@ -4,6 +4,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use super::plan::{taxonomy_path, term_path, EDITIONS_INDEX};
 use crate::config::Config;
 use crate::content::markdown::TocEntry;
 use crate::content::{Article, Source};
@@ -128,10 +129,10 @@ pub fn site_view<'a>(config: &'a Config, site: &Site) -> SiteView<'a> {
             .map(|t| TaxonomyLink {
                 name: t.name.clone(),
                 title: t.title.clone(),
-                url: config.url(&format!("{}/", t.name)),
+                url: config.url(&taxonomy_path(&t.name)),
             })
             .collect(),
-        editions: config.editions.map(|_| config.url("editions/")),
+        editions: config.editions.map(|_| config.url(EDITIONS_INDEX)),
     }
 }
 
@@ -146,7 +147,7 @@ pub fn term_link(config: &Config, section: &str, term: &Term) -> TermLink {
     TermLink {
         name: term.name.clone(),
         slug: term.slug.clone(),
-        url: config.url(&format!("{section}/{}/", term.slug)),
+        url: config.url(&term_path(section, &term.slug)),
     }
 }
 
