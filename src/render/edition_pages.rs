@@ -67,6 +67,22 @@ struct Group {
 /// A group being gathered: its company, articles and (article, event) pairs.
 type GroupIds = (Option<usize>, Vec<usize>, Vec<(usize, usize)>);
 
+/// An edition as an entry of the editions feed shows it, in the place of an article card
+/// (`entry.article` in `atom.xml`).
+#[derive(Serialize)]
+struct EditionFeedHead {
+    /// The edition's title.
+    title: String,
+    /// The edition page's absolute URL, also the entry's Atom id.
+    permalink: String,
+    /// The edition's last day.
+    date: DateView,
+    /// Always empty: the companies of an edition are in its content.
+    companies: Vec<TermLink>,
+    /// `27 January – 2 February 2025: 12 articles`
+    summary_text: String,
+}
+
 #[derive(Serialize)]
 struct EventItem {
     date: DateView,
@@ -159,19 +175,19 @@ impl Renderer<'_> {
             .map(|&i| {
                 let e = &self.site.editions[i];
                 let link = self.edition_link(e);
-                let end = DateView::from(&PostDate::from(e.end));
-                serde_json::json!({
-                    "title": link.title,
-                    "permalink": self.config.permalink(&edition_path(e)),
-                    "date": end,
-                    "companies": [],
-                    "summary_text": format!(
+                let head = EditionFeedHead {
+                    summary_text: format!(
                         "{}: {} article{}",
                         link.period,
                         link.article_count,
                         if link.article_count == 1 { "" } else { "s" }
                     ),
-                })
+                    title: link.title,
+                    permalink: self.config.permalink(&edition_path(e)),
+                    date: DateView::from(&PostDate::from(e.end)),
+                    companies: Vec::new(),
+                };
+                serde_json::to_value(head).unwrap_or(Value::Null)
             })
             .collect();
         let contents: Vec<String> = shown.iter().map(|&i| self.edition_content(i)).collect();

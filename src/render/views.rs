@@ -126,11 +126,7 @@ pub fn site_view<'a>(config: &'a Config, site: &Site) -> SiteView<'a> {
         taxonomies: config
             .term_taxonomies()
             .iter()
-            .map(|t| TaxonomyLink {
-                name: t.name.clone(),
-                title: t.title.clone(),
-                url: config.url(&taxonomy_path(&t.name)),
-            })
+            .map(|t| taxonomy_link(config, &t.name))
             .collect(),
         editions: config.editions.map(|_| config.url(EDITIONS_INDEX)),
     }
@@ -140,6 +136,17 @@ impl TermLink {
     /// `(name, slug)`, for [`crate::site::terms::by_name`].
     pub fn key(&self) -> (&str, &str) {
         (&self.name, &self.slug)
+    }
+}
+
+/// Taxonomy `name`'s index page, titled as declared (an undeclared one by its name).
+pub fn taxonomy_link(config: &Config, name: &str) -> TaxonomyLink {
+    TaxonomyLink {
+        name: name.to_owned(),
+        title: config
+            .taxonomy(name)
+            .map_or_else(|| name.to_owned(), |t| t.title.clone()),
+        url: config.url(&taxonomy_path(name)),
     }
 }
 
