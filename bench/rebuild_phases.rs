@@ -10,9 +10,9 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use digest::build::{BuildOptions, Changes, Session};
 use digest::content::highlight::Highlighter;
 use digest::content::{load_articles, Content, RenderEnv};
+use digest::pipeline::{BuildOptions, Changes, Session};
 use digest::render::fingerprint::{fingerprint, Inputs, Versions};
 use digest::render::site_files;
 use digest::site::Site;

@@ -9,9 +9,9 @@ mod near;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
-use crate::build::{render_site, BuildOptions, Built};
 use crate::content::front_matter::edit_distance;
 use crate::error::{BuildError, Diagnostic};
+use crate::pipeline::{render_site, BuildOptions, Built};
 use crate::slug::name_key;
 
 /// Events further than this from their article's date are worth a second look.
@@ -111,7 +111,7 @@ fn broken(
     link: &str,
     base: &str,
     ids: &HashMap<&str, HashSet<String>>,
-    files: &crate::build::SiteFiles,
+    files: &crate::pipeline::SiteFiles,
     statics: &HashSet<&str>,
 ) -> Option<String> {
     let (path, anchor) = link.split_once('#').unwrap_or((link, ""));

@@ -246,7 +246,7 @@ fn build(options: digest::BuildOptions) -> anyhow::Result<ExitCode> {
     let report = result?;
     println!(
         "{} -> {}/",
-        digest::build::built_line(
+        digest::pipeline::built_line(
             report.article_count,
             report.file_count,
             report.elapsed.as_millis()

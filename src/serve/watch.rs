@@ -20,8 +20,8 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-use crate::build::Changes;
 use crate::content::load::is_ignored;
+use crate::pipeline::Changes;
 
 /// Quiet time that ends a batch whose files are all complete (closed, renamed, removed).
 pub const SETTLE: Duration = Duration::from_millis(5);

@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use digest::build::{Changes, Session};
+use digest::pipeline::{Changes, Session};
 use digest::serve::watch::classify;
 use digest::BuildOptions;
 
@@ -571,7 +571,10 @@ fn run(steps: &[Step]) -> Result<(), (usize, String)> {
 
 /// The first difference between two builds' files: a path only one has, or the first
 /// differing path with the lines around its first difference.
-fn difference(got: &digest::build::SiteFiles, want: &digest::build::SiteFiles) -> Option<String> {
+fn difference(
+    got: &digest::pipeline::SiteFiles,
+    want: &digest::pipeline::SiteFiles,
+) -> Option<String> {
     let mut only: Vec<String> = got
         .keys()
         .filter(|p| !want.contains_key(*p))
