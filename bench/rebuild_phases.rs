@@ -88,7 +88,7 @@ fn main() {
         .filter_map(|r| r.as_ref().ok().cloned())
         .collect();
     let t = Instant::now();
-    let site = Site::build(Content {
+    let site = Site::from_content(Content {
         articles: articles.clone(),
         profiles: Vec::new(),
         pages: Vec::new(),
@@ -96,7 +96,7 @@ fn main() {
         ..Default::default()
     })
     .expect("site");
-    println!("Site::build: {:.1} ms", ms(t));
+    println!("Site::from_content: {:.1} ms", ms(t));
     let t = Instant::now();
     let versions = Versions::of(&site);
     println!("Versions::of: {:.1} ms", ms(t));

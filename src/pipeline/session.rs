@@ -261,7 +261,7 @@ impl Session {
             edition_intros: loaded.intros.clone(),
             editions: loaded.config.editions,
         };
-        let site = Site::build(content).map_err(Diagnostics::into_error)?;
+        let site = Site::from_content(content).map_err(Diagnostics::into_error)?;
         Ok((Arc::new(site), everything))
     }
 
