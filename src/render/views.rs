@@ -1,5 +1,9 @@
-//! Typed views handed to templates. Each article's views are built once and serialised
-//! once; list pages reuse the serialised cards instead of re-serialising articles per page.
+//! Typed views handed to templates: those that many kinds of page show (`site`, an article's
+//! card and page, links to companies, terms and taxonomies). A view that only one kind of
+//! page shows is defined beside that page's code (`term_pages`, `edition_pages`...).
+//!
+//! Each article's views are built once and serialised once; list pages reuse the serialised
+//! cards instead of re-serialising articles per page.
 
 use serde::Serialize;
 use serde_json::Value;
