@@ -114,10 +114,21 @@ pub fn render(markdown: &str, highlighter: &Highlighter, base_path: &str) -> Ren
                     id,
                 }));
             }
-            Event::Start(Tag::Image { .. }) => {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = prefix_root_link(dest_url, base_path);
                 state.depth += 1;
                 state.dropped.push(false);
-                events.push(event);
+                events.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
             }
             Event::End(TagEnd::Link | TagEnd::Image) => {
                 state.depth = state.depth.saturating_sub(1);
@@ -392,14 +403,23 @@ mod tests {
     }
 
     #[test]
-    fn root_links_get_the_base_path() {
+    fn root_links_and_images_get_the_base_path() {
         let r = render(
-            "[a](/about/) [b](https://x.org/) [c](//cdn/x)",
+            "[a](/about/) [b](https://x.org/) [c](//cdn/x) ![d](/img/d.png) ![e](e.png) ![f](https://x.org/f.png)",
             &Highlighter::default(),
             "/ai-digest/",
         );
         assert!(r.html.contains("href=\"/ai-digest/about/\""));
         assert!(r.html.contains("href=\"https://x.org/\""));
         assert!(r.html.contains("href=\"//cdn/x\""));
+        assert!(
+            r.html.contains("src=\"/ai-digest/img/d.png\""),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("src=\"e.png\""));
+        assert!(r.html.contains("src=\"https://x.org/f.png\""));
+        let at_root = render("![d](/img/d.png)", &Highlighter::default(), "/");
+        assert!(at_root.html.contains("src=\"/img/d.png\""));
     }
 }
