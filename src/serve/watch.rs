@@ -94,8 +94,9 @@ pub fn classify_path(root: &Path, path: &Path, output: &Path) -> ChangeKind {
 }
 
 /// The `index.md` of the folder article that `path` (a file or folder below
-/// `content/articles`, not an `index.md` itself) belongs to, if any: the nearest folder
-/// above it holding an `index.md`, as the loader decides (`content::image::folder_of`).
+/// `content/articles`) is a file of, if any: the outermost folder above it holding an
+/// `index.md`, as the loader decides (it skips the Markdown files below a folder article,
+/// a nested `index.md` included). A folder article's own `index.md` is a file of none.
 pub fn folder_article_of(root: &Path, path: &Path) -> Option<PathBuf> {
     let articles = root.join(crate::content::load::ARTICLES);
     let skip = usize::from(path.file_name().is_some_and(|n| n == "index.md")) + 1;
