@@ -244,7 +244,8 @@ fn check_file(root: &Path, disk: &Path, shown: &str) -> Result<(), String> {
     }
     match std::fs::metadata(disk) {
         Ok(m) if m.is_file() => Ok(()),
-        Ok(_) => Err(format!("`{shown}` is a folder, not an image file")),
+        Ok(m) if m.is_dir() => Err(format!("`{shown}` is a folder, not an image file")),
+        Ok(_) => Err(format!("`{shown}` is not a regular file")),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             Err(format!("there is no file `{shown}`"))
         }

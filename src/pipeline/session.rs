@@ -370,17 +370,13 @@ impl Session {
         if changes.statics {
             loaded.copies = Arc::new(static_files(&root)?);
         }
-        if changes.articles.iter().any(|p| p.is_dir()) {
-            // A folder moved in or out: walk the articles again (cheap next to parsing,
-            // and unchanged files are not re-read... they are, but only once per move).
-            let (articles, walk) = load_articles(&root, &env);
-            self.articles = articles;
-            self.walk_problems = walk;
-            return Ok(());
-        }
+        // A folder moved in or out: walk the articles again (cheap next to parsing, and
+        // unchanged files are not re-read... they are, but only once per move).
+        let moved = changes.articles.iter().any(|p| p.is_dir());
         let updates: Vec<(PathBuf, Option<Parsed>)> = changes
             .articles
             .par_iter()
+            .filter(|_| !moved)
             .map(|path| {
                 let parsed = path
                     .is_file()
@@ -388,6 +384,18 @@ impl Session {
                 (path.clone(), parsed)
             })
             .collect();
+        // So does a folder article's `index.md` added or removed: the Markdown files below
+        // it become its files, or articles again.
+        let folders_changed = updates.iter().any(|(path, parsed)| {
+            crate::content::image::folder_of(&root, path).is_some()
+                && parsed.is_some() != self.articles.contains_key(path)
+        });
+        if moved || folders_changed {
+            let (articles, walk) = load_articles(&root, &env);
+            self.articles = articles;
+            self.walk_problems = walk;
+            return Ok(());
+        }
         for (path, parsed) in updates {
             match parsed {
                 Some(result) => self.articles.insert(path, result),

@@ -384,3 +384,49 @@ fn serve_publishes_a_folder_file_added_and_forgets_one_removed() {
     let stray = [site.root().join("content/articles/2025/stray.png")];
     assert_eq!(classify(site.root(), &stray, Path::new("public")), None);
 }
+
+#[test]
+fn serve_sees_a_folder_become_a_folder_article_and_back() {
+    let site = TestSite::new().file(
+        &format!("{R1}/notes.md"),
+        &crate::support::article("Notes", "2025-01-05", "", "Body."),
+    );
+    let mut s = session(&site);
+    let first = s.rebuild(&Changes::everything()).unwrap();
+    assert!(first.files.contains_key("2025/01/notes/index.html"));
+    let site = folder_article(site, "", "Body.");
+    let index = format!("{R1}/index.md");
+    let again = s.rebuild(&changes(&site, &[&index])).unwrap();
+    assert!(again.files.contains_key("2025/01/r1/index.html"));
+    assert!(!again.files.contains_key("2025/01/notes/index.html"));
+    assert!(again.copies.iter().any(|c| c.path == "2025/01/r1/notes.md"));
+    std::fs::remove_file(site.root().join(&index)).unwrap();
+    let back = s.rebuild(&changes(&site, &[&index])).unwrap();
+    assert!(back.files.contains_key("2025/01/notes/index.html"));
+    assert!(!back.files.contains_key("2025/01/r1/index.html"));
+    assert!(back.copies.is_empty());
+}
+
+#[test]
+fn check_follows_relative_links_to_a_folder_articles_files() {
+    let site = folder_article(
+        TestSite::new(),
+        "summary = \"S\"",
+        "See [the data](data/table.csv) and [a file not there](gone.csv).",
+    )
+    .file(&format!("{R1}/data/table.csv"), "a,b\n");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_digest"))
+        .arg("check")
+        .current_dir(site.root())
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{report}");
+    assert!(
+        report.contains(
+            "error: public/2025/01/r1/index.html:1:1: broken link gone.csv: nothing is published there"
+        ),
+        "{report}"
+    );
+    assert_eq!(report.matches("broken link").count(), 1, "{report}");
+}
