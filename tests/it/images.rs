@@ -430,3 +430,12 @@ fn check_follows_relative_links_to_a_folder_articles_files() {
     );
     assert_eq!(report.matches("broken link").count(), 1, "{report}");
 }
+
+#[test]
+fn an_unknown_key_in_image_suggests_the_tables_own_keys() {
+    fails_with(
+        TestSite::new().bytes(&format!("{R1}/lead.png"), &png(4, 4)),
+        "[image]\nsrc = \"lead.png\"\nalt = \"A\"\ncaptoin = \"C\"",
+        &["content/articles/2025/r1/index.md:7:1: unknown key `captoin`: did you mean `caption`? (known keys: src, alt, caption, credit)"],
+    );
+}
