@@ -255,7 +255,13 @@ pub fn parse_article_in(
     let (Some(date), Ok(slug), true) = (date, slug, problems.is_empty()) else {
         return Err(problems);
     };
-    let rendered = markdown::render(split.body, env.highlighter, env.base_path);
+    let folder = in_folder.then(|| format!("{}{article_path}", env.base_path));
+    let rendered = markdown::render_in(
+        split.body,
+        env.highlighter,
+        env.base_path,
+        folder.as_deref(),
+    );
     let (summary_html, summary_text, summary_is_own) =
         match fm.summary.map(|s| s.trim().to_string()) {
             Some(s) if !s.is_empty() => (format!("<p>{}</p>", escape(&s)), s, true),

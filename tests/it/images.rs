@@ -42,9 +42,13 @@ fn a_folder_article_is_published_at_its_folder_name_with_its_files() {
     site.build_ok();
     let page = site.output("2025/01/r1/index.html");
     assert!(
-        page.contains(r#"<img src="chart.png" alt="Chart""#),
+        page.contains(r#"<img src="/2025/01/r1/chart.png" alt="Chart""#),
         "{page}"
     );
+    // Wherever the body is shown (a feed resolves links against its own URL), the image
+    // is found.
+    let feed = site.output("atom.xml");
+    assert!(feed.contains(r#"src="/2025/01/r1/chart.png""#), "{feed}");
     assert_eq!(
         std::fs::read(site.out_path("2025/01/r1/chart.png")).unwrap(),
         png(10, 5)
@@ -424,7 +428,7 @@ fn check_follows_relative_links_to_a_folder_articles_files() {
     assert_eq!(out.status.code(), Some(1), "{report}");
     assert!(
         report.contains(
-            "error: public/2025/01/r1/index.html:1:1: broken link gone.csv: nothing is published there"
+            "error: public/2025/01/r1/index.html:1:1: broken link /2025/01/r1/gone.csv: nothing is published there"
         ),
         "{report}"
     );
