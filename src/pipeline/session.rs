@@ -147,15 +147,16 @@ impl Session {
         Ok(built)
     }
 
-    /// `changes`, plus the articles whose lead image is under `static/` when static files
-    /// changed: they are read again, so that their image is measured again.
+    /// `changes`, plus, when static files changed, the articles whose lead image is under
+    /// `static/` and those that did not parse (their image may have been missing): they are
+    /// read again, so that their image is measured again.
     fn with_static_images(&self, changes: &Changes) -> Changes {
         let mut changes = changes.clone();
         if changes.statics && !changes.all {
             for (path, parsed) in &self.articles {
                 let uses_static = parsed
                     .as_ref()
-                    .is_ok_and(|a| a.image.as_ref().is_some_and(|i| i.in_static));
+                    .map_or(true, |a| a.image.as_ref().is_some_and(|i| i.in_static));
                 if uses_static && !changes.articles.contains(path) {
                     changes.articles.push(path.clone());
                 }
