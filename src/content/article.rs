@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use toml::Spanned;
 
 use super::front_matter::{self, Split};
+use super::image::{folder_assets, lead_image, Asset, LeadImage, Place, RawImage};
 use super::markdown::{self, TocEntry};
 use super::names::{self, NameList};
 use super::positions;
@@ -30,6 +31,7 @@ pub const KEYS: &[&str] = &[
     "events",
     "draft",
     "slug",
+    "image",
 ];
 
 #[derive(Deserialize)]
@@ -46,6 +48,7 @@ struct FrontMatter {
     #[serde(default)]
     draft: bool,
     slug: Option<Spanned<String>>,
+    image: Option<Spanned<RawImage>>,
     /// Every other key: a declared taxonomy's names, or a mistake.
     #[serde(flatten)]
     rest: BTreeMap<String, toml::Value>,
@@ -111,6 +114,10 @@ pub struct Article {
     pub sources: Vec<Source>,
     pub events: Vec<Event>,
     pub draft: bool,
+    /// The lead image of `[image]`, checked and measured.
+    pub image: Option<LeadImage>,
+    /// A folder article's other files, published at its URL (none for a single file).
+    pub assets: Vec<Asset>,
     /// A hash of the file's text: equal hashes mean an unchanged article (for rebuilds).
     pub source_hash: u64,
     /// Links in the body left out for their URL scheme, as problems for `digest check`.
@@ -140,11 +147,23 @@ impl Article {
     }
 }
 
-/// Parses one article file's text (already normalised).
+/// Parses one article file's text (already normalised), without looking beside it: a
+/// lead image is not checked or measured, and a folder article gets no assets.
 pub fn parse_article(
     path: &Path,
     text: &str,
     env: &RenderEnv<'_>,
+) -> Result<Article, Vec<Diagnostic>> {
+    parse_article_in(path, text, env, None)
+}
+
+/// Parses one article file's text (already normalised); `place` is where the file is on
+/// disk, to list a folder article's files and to check and measure its lead image.
+pub fn parse_article_in(
+    path: &Path,
+    text: &str,
+    env: &RenderEnv<'_>,
+    place: Option<&Place<'_>>,
 ) -> Result<Article, Vec<Diagnostic>> {
     let split = front_matter::split(path, text).map_err(|d| vec![d])?;
     let fm: FrontMatter = front_matter::parse(path, &split, KEYS).map_err(|d| vec![d])?;
@@ -190,7 +209,11 @@ pub fn parse_article(
             .map_err(|m| problems.push(at(d.span(), m)))
             .ok()
     });
-    let slug = article_slug(path, fm.slug.as_ref()).map_err(|m| {
+    let in_folder = match place {
+        Some(p) => p.folder().is_some(),
+        None => path.file_name().is_some_and(|n| n == "index.md"),
+    };
+    let slug = article_slug(path, fm.slug.as_ref(), in_folder).map_err(|m| {
         let span = fm.slug.as_ref().map_or(0..0, |s| s.span());
         problems.push(at(span, m));
     });
@@ -210,10 +233,35 @@ pub fn parse_article(
             }
         })
         .collect();
+    let (assets, asset_problems) = match place.and_then(|p| Some((p.root, p.folder()?))) {
+        Some((root, folder)) => folder_assets(root, folder),
+        None => (Vec::new(), Vec::new()),
+    };
+    problems.extend(asset_problems);
+    let article_path = match (&date, &slug) {
+        (Some(d), Ok(s)) => format!("{:04}/{:02}/{s}/", d.year(), d.month()),
+        _ => String::new(),
+    };
+    let image = fm.image.and_then(|raw| {
+        let table = raw.span();
+        lead_image(raw.into_inner(), table, place, &article_path, &assets)
+            .map_err(|faults| {
+                for (span, m) in faults {
+                    problems.push(at(span, m));
+                }
+            })
+            .ok()
+    });
     let (Some(date), Ok(slug), true) = (date, slug, problems.is_empty()) else {
         return Err(problems);
     };
-    let rendered = markdown::render(split.body, env.highlighter, env.base_path);
+    let folder = in_folder.then(|| format!("{}{article_path}", env.base_path));
+    let rendered = markdown::render_in(
+        split.body,
+        env.highlighter,
+        env.base_path,
+        folder.as_deref(),
+    );
     let (summary_html, summary_text, summary_is_own) =
         match fm.summary.map(|s| s.trim().to_string()) {
             Some(s) if !s.is_empty() => (format!("<p>{}</p>", escape(&s)), s, true),
@@ -241,6 +289,8 @@ pub fn parse_article(
         sources,
         events,
         draft: fm.draft,
+        image,
+        assets,
         source_hash: crate::hash::of(&text),
     })
 }
@@ -357,8 +407,13 @@ fn missing(path: &Path, key: &str, example: &str) -> Diagnostic {
     )
 }
 
-/// The slug from `slug = "..."`, else from the file name.
-fn article_slug(path: &Path, explicit: Option<&Spanned<String>>) -> Result<String, String> {
+/// The slug from `slug = "..."`, else from the file name (a folder article's: the
+/// folder's name).
+fn article_slug(
+    path: &Path,
+    explicit: Option<&Spanned<String>>,
+    in_folder: bool,
+) -> Result<String, String> {
     match explicit {
         Some(s) => {
             let s = s.get_ref();
@@ -372,10 +427,11 @@ fn article_slug(path: &Path, explicit: Option<&Spanned<String>>) -> Result<Strin
             }
         }
         None => {
-            let stem = path
-                .file_stem()
-                .map(|s| s.to_string_lossy())
-                .unwrap_or_default();
+            let name = match path.parent() {
+                Some(folder) if in_folder => folder.file_name(),
+                _ => path.file_stem(),
+            };
+            let stem = name.map(|s| s.to_string_lossy()).unwrap_or_default();
             let slug = slugify(&stem);
             if slug.is_empty() {
                 Err(format!(

@@ -3,7 +3,8 @@
 //!
 //! Two versions per article: the *card* version (what lists, timelines and feeds' headers
 //! show: title, dates, summary, companies, other terms, events) and the *full* version (the card
-//! plus the body). Editing only an article's body changes only pages that show its body.
+//! plus the body and the lead image). Editing only an article's body changes only pages that
+//! show its body.
 
 use std::hash::{Hash, Hasher};
 
@@ -37,7 +38,7 @@ impl Versions {
         let full = card
             .iter()
             .zip(&site.articles)
-            .map(|(c, a)| crate::hash::of(&(c, a.source_hash)))
+            .map(|(c, a)| full_version(*c, a))
             .collect();
         let aggregate = |t: &Term| {
             let mut h = Fnv::default();
@@ -82,9 +83,15 @@ impl Versions {
         let card = card_version(site, i);
         let changed = card != self.card[i];
         self.card[i] = card;
-        self.full[i] = crate::hash::of(&(card, site.articles[i].source_hash));
+        self.full[i] = full_version(card, &site.articles[i]);
         changed
     }
+}
+
+/// The card version plus the body and the lead image (measured from its file, which may
+/// change while the text does not).
+fn full_version(card: u64, a: &crate::content::Article) -> u64 {
+    crate::hash::of(&(card, a.source_hash, &a.image))
 }
 
 fn card_version(site: &Site, i: usize) -> u64 {

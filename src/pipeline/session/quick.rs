@@ -177,6 +177,7 @@ fn same_place(site: &Site, i: usize, old: &Article, new: &Article) -> bool {
         && old.draft == new.draft
         && old.companies == new.companies
         && old.terms == new.terms
+        && old.assets == new.assets
         && same_events
         && (old.title == new.title || in_place)
 }
@@ -299,7 +300,7 @@ fn patch(
     Ok(Built {
         config: config.clone(),
         files: Arc::clone(&last.files),
-        copies: Arc::clone(&loaded.copies),
+        copies: Arc::clone(&loaded.all_copies),
         article_count,
         site: Arc::clone(&model.site),
         rendered,
