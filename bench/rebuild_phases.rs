@@ -12,9 +12,9 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use digest::build::{BuildOptions, Changes, Session};
 use digest::content::highlight::Highlighter;
 use digest::content::{load_articles, Content, RenderEnv};
+use digest::pipeline::{BuildOptions, Changes, Session};
 use digest::render::fingerprint::{fingerprint, Inputs, Versions};
 use digest::render::site_files;
 use digest::site::Site;
@@ -127,7 +127,7 @@ fn main() {
         .filter_map(|r| r.as_ref().ok().cloned())
         .collect();
     let t = Instant::now();
-    let site = Site::build(Content {
+    let site = Site::from_content(Content {
         articles: articles.clone(),
         profiles: Vec::new(),
         pages: Vec::new(),
@@ -135,7 +135,7 @@ fn main() {
         ..Default::default()
     })
     .expect("site");
-    println!("Site::build: {:.1} ms", ms(t));
+    println!("Site::from_content: {:.1} ms", ms(t));
     let t = Instant::now();
     let versions = Versions::of(&site, &config);
     println!("Versions::of: {:.1} ms", ms(t));
@@ -166,7 +166,7 @@ fn main() {
     // The pages the first round changed, each by a renderer of its own (as a rebuild's
     // renderer, which has rendered no card yet).
     let cards: Vec<_> = (0..site.articles.len())
-        .map(|i| digest::render::pages::card(&config, &site, i))
+        .map(|i| digest::render::renderer::card(&config, &site, i))
         .collect();
     for file in &edited_files {
         let Some(job) = jobs.iter().find(|j| &j.file() == file) else {

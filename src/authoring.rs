@@ -61,9 +61,12 @@ pub struct NewArticle {
     /// `YYYY-MM-DD`; today when `None`.
     pub date: Option<String>,
     pub draft: bool,
+    /// A folder article, `content/articles/YYYY/<slug>/index.md`, for files beside it.
+    pub folder: bool,
 }
 
-/// Writes `content/articles/YYYY/<slug>.md` below `root`; returns its path.
+/// Writes `content/articles/YYYY/<slug>.md` (or `.../<slug>/index.md`, a folder article)
+/// below `root`; returns its path.
 pub fn new_article(root: &Path, article: &NewArticle) -> anyhow::Result<PathBuf> {
     let title = article.title.trim();
     if title.is_empty() {
@@ -81,18 +84,17 @@ pub fn new_article(root: &Path, article: &NewArticle) -> anyhow::Result<PathBuf>
     if slug.is_empty() {
         bail!("cannot make a file name from the title \"{title}\"; use letters or digits");
     }
-    let path = crate::display_path(
-        root,
-        Path::new("content/articles")
-            .join(&date[..4])
-            .join(format!("{slug}.md")),
-    );
-    if path.exists() {
+    let year = crate::display_path(root, Path::new("content/articles").join(&date[..4]));
+    let single = year.join(format!("{slug}.md"));
+    let in_folder = year.join(&slug).join("index.md");
+    // Either form would be published at the same URL.
+    if let Some(there) = [&single, &in_folder].into_iter().find(|p| p.exists()) {
         bail!(
             "{} exists already; digest new never overwrites a file",
-            path.display()
+            there.display()
         );
     }
+    let path = if article.folder { in_folder } else { single };
     // A site that does not declare `tags` would reject the key: leave it out, and refuse
     // --tag with what to do (a site without config.toml yet gets the default taxonomies).
     let has_tags = crate::config::Config::load(root)
@@ -117,7 +119,15 @@ pub fn new_article(root: &Path, article: &NewArticle) -> anyhow::Result<PathBuf>
     }
     text.push_str("\n# [[sources]]\n# title = \"Publisher: headline\"\n# url = \"https://...\"\n\n# [[events]]\n# date = ");
     text.push_str(&date);
-    text.push_str("\n# title = \"What happened\"\n+++\nWrite the story here.\n");
+    text.push_str("\n# title = \"What happened\"\n\n# [image]");
+    text.push_str(if article.folder {
+        "\n# src = \"lead.jpg\"   # a file in this folder, or a path under static/: \"/img/x.jpg\""
+    } else {
+        "\n# src = \"/img/lead.jpg\"   # under static/ (a folder article, --folder, keeps it beside)"
+    });
+    text.push_str(
+        "\n# alt = \"What the picture shows\"\n# caption = \"\"\n# credit = \"Photo: ...\"\n+++\nWrite the story here.\n",
+    );
     write_new(&path, &text)?;
     Ok(path)
 }

@@ -9,9 +9,9 @@ mod near;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
-use crate::build::{render_site, BuildOptions, Built};
 use crate::content::front_matter::edit_distance;
 use crate::error::{BuildError, Diagnostic};
+use crate::pipeline::{render_site, BuildOptions, Built};
 use crate::slug::name_key;
 
 /// Events further than this from their article's date are worth a second look.
@@ -111,7 +111,7 @@ fn broken(
     link: &str,
     base: &str,
     ids: &HashMap<&str, HashSet<String>>,
-    files: &crate::build::SiteFiles,
+    files: &crate::pipeline::SiteFiles,
     statics: &HashSet<&str>,
 ) -> Option<String> {
     let (path, anchor) = link.split_once('#').unwrap_or((link, ""));
@@ -126,8 +126,14 @@ fn broken(
         }
     } else if path.starts_with('/') && !path.starts_with("//") {
         return Some(format!("link {link} leaves the site's base path {base}"));
+    } else if !path.contains(':') && !path.starts_with("//") {
+        // Relative to the page's folder: a folder article's `chart.png`, say.
+        match relative_target(page, path) {
+            Some(target) => target,
+            None => return Some(format!("broken link {link}: it climbs above the site")),
+        }
     } else {
-        return None; // external, mailto:, relative: not ours to check
+        return None; // external, mailto: not ours to check
     };
     if !files.contains_key(&target) && !statics.contains(target.as_str()) {
         return Some(format!("broken link {link}: nothing is published there"));
@@ -142,6 +148,38 @@ fn broken(
         ));
     }
     None
+}
+
+/// The published file a relative `path` on `page` leads to (`chart.png` on
+/// `2025/01/r1/index.html`: `2025/01/r1/chart.png`), percent-decoded; `None` when it climbs
+/// above the site's root.
+fn relative_target(page: &str, path: &str) -> Option<String> {
+    let path = path.split('?').next().unwrap_or("");
+    let mut parts: Vec<&str> = page.split('/').collect();
+    parts.pop(); // the page's own file name
+    for segment in path.split('/') {
+        match segment {
+            "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    let mut target = parts.join("/");
+    if matches!(path.rsplit('/').next(), Some("" | "." | "..")) {
+        // A folder: its index page.
+        target.truncate(target.trim_end_matches('/').len());
+        if !target.is_empty() {
+            target.push('/');
+        }
+        target.push_str("index.html");
+    }
+    Some(
+        percent_encoding::percent_decode_str(&target)
+            .decode_utf8_lossy()
+            .into_owned(),
+    )
 }
 
 /// Values of `name="..."` attributes.
@@ -263,5 +301,28 @@ fn near_duplicates<'a>(
         }
         by_key.insert(key.as_str(), i);
         near.insert(key, i);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::relative_target;
+
+    #[test]
+    fn relative_links_resolve_against_the_pages_folder() {
+        let page = "2025/01/r1/index.html";
+        let at = |path| relative_target(page, path);
+        assert_eq!(at("chart.png").as_deref(), Some("2025/01/r1/chart.png"));
+        assert_eq!(
+            at("./data/a%20b.csv?x=1").as_deref(),
+            Some("2025/01/r1/data/a b.csv")
+        );
+        assert_eq!(at("../other/").as_deref(), Some("2025/01/other/index.html"));
+        assert_eq!(at("..").as_deref(), Some("2025/01/index.html"));
+        assert_eq!(at("../../../../etc/passwd"), None);
+        assert_eq!(
+            relative_target("404.html", "x/").as_deref(),
+            Some("x/index.html")
+        );
     }
 }

@@ -77,11 +77,6 @@ pub fn escape_into(out: &mut String, text: &str) {
     substitute_into(out, text, entity);
 }
 
-/// [`escape`], writing to `out`: how Tera prints `{{ value }}` (see `render::templates`).
-pub fn escape_to(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    substitute(text, entity, |piece| out.write_all(piece.as_bytes()))
-}
-
 /// The entity that stands for `byte` in HTML text and attributes, if it needs one. C0
 /// controls (which the loader rejects anyway) become U+FFFD, so that escaped text is
 /// always valid XML too: feeds and sitemaps are escaped with this. A table: one load per
@@ -107,52 +102,25 @@ static ENTITIES: [Option<&str>; 256] = {
     table
 };
 
-/// [`substitute`], appending to `out`.
+/// Appends `text` to `out` with each ASCII byte that `with` names replaced by what it
+/// gives: the runs between those are copied whole (the bytes are ASCII, so every cut falls
+/// on a character boundary), so text with none costs one scan. Used for HTML here and for
+/// JSON inside `<script>` (`render::views::script_safe_json`).
 pub fn substitute_into(out: &mut String, text: &str, with: impl Fn(u8) -> Option<&'static str>) {
-    let _ = substitute(text, with, |piece| {
-        out.push_str(piece);
-        Ok::<(), std::convert::Infallible>(())
-    });
-}
-
-/// Hands `text` to `put` piece by piece, each ASCII byte that `with` names replaced by what
-/// it gives: the runs between those whole (the bytes are ASCII, so every cut falls on a
-/// character boundary), so text with none costs one scan. Used for HTML here and for JSON
-/// inside `<script>` (`render::context::script_safe_json`).
-pub fn substitute<E>(
-    text: &str,
-    with: impl Fn(u8) -> Option<&'static str>,
-    mut put: impl FnMut(&str) -> Result<(), E>,
-) -> Result<(), E> {
     let mut start = 0;
     for (i, byte) in text.bytes().enumerate() {
         if let Some(replacement) = with(byte) {
             debug_assert!(byte.is_ascii(), "only ASCII bytes can be cut out of UTF-8");
-            put(&text[start..i])?;
-            put(replacement)?;
+            out.push_str(&text[start..i]);
+            out.push_str(replacement);
             start = i + 1;
         }
     }
-    put(&text[start..])
+    out.push_str(&text[start..]);
 }
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn writes_what_it_returns() {
-        for text in [
-            "",
-            "plain",
-            "<a href=\"x\">'&'</a>",
-            "caf\u{e9} & th\u{e9} <b>",
-            "&&",
-        ] {
-            let mut written = Vec::new();
-            super::escape_to(text, &mut written).unwrap();
-            assert_eq!(String::from_utf8(written).unwrap(), super::escape(text));
-        }
-    }
-
     #[test]
     fn escaping_replaces_control_characters_but_keeps_white_space() {
         assert_eq!(

@@ -1,13 +1,12 @@
 //! digest: a static site generator for AI-industry news digests.
 //!
-//! The build is a pipeline of plain data (see `build`): `config` -> `content` (articles,
+//! The build is a pipeline of plain data (see `pipeline`): `config` -> `content` (articles,
 //! company profiles and pages, Markdown rendered) -> `site` (ordered, grouped by company and
 //! tag) -> `render` (a plan of pages rendered with Tera) -> `output` (an atomic swap).
 
 #[cfg(feature = "mimalloc")]
 pub mod allocator;
 pub mod authoring;
-pub mod build;
 pub mod check;
 pub mod config;
 pub mod content;
@@ -16,6 +15,7 @@ pub mod error;
 pub mod hash;
 pub mod html;
 pub mod output;
+pub mod pipeline;
 pub mod progress;
 pub mod render;
 pub mod serve;
@@ -23,8 +23,8 @@ pub mod site;
 pub mod slug;
 pub mod walk;
 
-pub use build::{build, render_site, BuildOptions, BuildReport};
 pub use error::{BuildError, Diagnostic};
+pub use pipeline::{build, render_site, BuildOptions, BuildReport};
 
 use std::path::{Path, PathBuf};
 

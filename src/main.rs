@@ -99,7 +99,8 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Start an article: writes content/articles/YYYY/<slug>.md with its front matter.
+    /// Start an article: writes content/articles/YYYY/<slug>.md with its front matter
+    /// (with --folder, content/articles/YYYY/<slug>/index.md, to keep images beside it).
     New {
         /// The headline.
         title: String,
@@ -115,6 +116,10 @@ enum Command {
         /// Mark it as a draft.
         #[arg(long)]
         draft: bool,
+        /// Make a folder article (<slug>/index.md): files put beside it (images, data)
+        /// are published at its URL.
+        #[arg(long)]
+        folder: bool,
         #[arg(short, long, default_value = ".")]
         root: PathBuf,
     },
@@ -195,6 +200,7 @@ fn main() -> ExitCode {
             tags,
             date,
             draft,
+            folder,
             root,
         } => {
             let article = digest::authoring::NewArticle {
@@ -203,6 +209,7 @@ fn main() -> ExitCode {
                 tags,
                 date,
                 draft,
+                folder,
             };
             digest::authoring::new_article(&root, &article).map(|path| {
                 println!("{}", path.display());
@@ -246,13 +253,15 @@ fn build(options: digest::BuildOptions) -> anyhow::Result<ExitCode> {
     let report = result?;
     println!(
         "{} -> {}/",
-        digest::build::built_line(
+        digest::pipeline::built_line(
             report.article_count,
             report.file_count,
             report.elapsed.as_millis()
         ),
         report.output_dir.display()
     );
+    // The process ends here: its memory goes back to the system whole (see BuildReport).
+    std::mem::forget(report.session);
     Ok(ExitCode::SUCCESS)
 }
 

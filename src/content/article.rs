@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use toml::Spanned;
 
 use super::front_matter::{self, Split};
+use super::image::{folder_assets, lead_image, Asset, LeadImage, Place, RawImage};
 use super::markdown::{self, TocEntry};
 use super::names::{self, NameList};
 use super::positions;
@@ -30,6 +31,7 @@ pub const KEYS: &[&str] = &[
     "events",
     "draft",
     "slug",
+    "image",
 ];
 
 #[derive(Deserialize)]
@@ -46,6 +48,7 @@ struct FrontMatter {
     #[serde(default)]
     draft: bool,
     slug: Option<Spanned<String>>,
+    image: Option<Spanned<RawImage>>,
     /// Every other key: a declared taxonomy's names, or a mistake.
     #[serde(flatten)]
     rest: BTreeMap<String, toml::Value>,
@@ -86,9 +89,10 @@ pub struct Event {
     pub anchor: String,
 }
 
-/// What places an article in the site model, but for its title (see [`Article::place`]).
+/// What places an article in the site model, but for its title (see
+/// [`Article::placement`]).
 #[derive(Debug, PartialEq)]
-pub struct Place<'a> {
+pub struct Placement<'a> {
     path: &'a Path,
     slug: &'a str,
     date: PostDate,
@@ -98,6 +102,7 @@ pub struct Place<'a> {
     terms: &'a BTreeMap<String, Vec<String>>,
     /// Each event's date and companies.
     events: Vec<(PostDate, &'a [String])>,
+    assets: &'a [Asset],
 }
 
 /// A loaded article, ready for the site model.
@@ -125,6 +130,10 @@ pub struct Article {
     pub sources: Vec<Source>,
     pub events: Vec<Event>,
     pub draft: bool,
+    /// The lead image of `[image]`, checked and measured.
+    pub image: Option<LeadImage>,
+    /// A folder article's other files, published at its URL (none for a single file).
+    pub assets: Vec<Asset>,
     /// A hash of the file's text: equal hashes mean an unchanged article (for rebuilds).
     pub source_hash: u64,
     /// Links in the body left out for their URL scheme, as problems for `digest check`.
@@ -140,12 +149,13 @@ impl Article {
 
     /// Where the site model places the article, but for its title (which orders it among
     /// the articles of its date, see [`Article::order_key`]): its file, URL, dates and
-    /// whether it is a draft, its companies and other terms, and its events' dates and
-    /// companies. The site's lists, groups, related articles, timeline and editions are
-    /// made from these, and the sitemap's dates; its text (title, summary, body, event
-    /// titles) is only shown.
-    pub fn place(&self) -> Place<'_> {
-        Place {
+    /// whether it is a draft, its companies and other terms, its events' dates and
+    /// companies, and a folder article's files. The site's lists, groups, related
+    /// articles, timeline and editions are made from these, and the sitemap's dates and
+    /// the files published beside the page; its text (title, summary, body, event
+    /// titles) and its lead image are only shown.
+    pub fn placement(&self) -> Placement<'_> {
+        Placement {
             path: &self.path,
             slug: &self.slug,
             date: self.date,
@@ -158,6 +168,7 @@ impl Article {
                 .iter()
                 .map(|e| (e.date, e.companies.as_slice()))
                 .collect(),
+            assets: &self.assets,
         }
     }
 
@@ -177,11 +188,23 @@ impl Article {
     }
 }
 
-/// Parses one article file's text (already normalised).
+/// Parses one article file's text (already normalised), without looking beside it: a
+/// lead image is not checked or measured, and a folder article gets no assets.
 pub fn parse_article(
     path: &Path,
     text: &str,
     env: &RenderEnv<'_>,
+) -> Result<Article, Vec<Diagnostic>> {
+    parse_article_in(path, text, env, None)
+}
+
+/// Parses one article file's text (already normalised); `place` is where the file is on
+/// disk, to list a folder article's files and to check and measure its lead image.
+pub fn parse_article_in(
+    path: &Path,
+    text: &str,
+    env: &RenderEnv<'_>,
+    place: Option<&Place<'_>>,
 ) -> Result<Article, Vec<Diagnostic>> {
     let split = front_matter::split(path, text).map_err(|d| vec![d])?;
     let fm: FrontMatter = front_matter::parse(path, &split, KEYS).map_err(|d| vec![d])?;
@@ -227,7 +250,11 @@ pub fn parse_article(
             .map_err(|m| problems.push(at(d.span(), m)))
             .ok()
     });
-    let slug = article_slug(path, fm.slug.as_ref()).map_err(|m| {
+    let in_folder = match place {
+        Some(p) => p.folder().is_some(),
+        None => path.file_name().is_some_and(|n| n == "index.md"),
+    };
+    let slug = article_slug(path, fm.slug.as_ref(), in_folder).map_err(|m| {
         let span = fm.slug.as_ref().map_or(0..0, |s| s.span());
         problems.push(at(span, m));
     });
@@ -247,10 +274,35 @@ pub fn parse_article(
             }
         })
         .collect();
+    let (assets, asset_problems) = match place.and_then(|p| Some((p.root, p.folder()?))) {
+        Some((root, folder)) => folder_assets(root, folder),
+        None => (Vec::new(), Vec::new()),
+    };
+    problems.extend(asset_problems);
+    let article_path = match (&date, &slug) {
+        (Some(d), Ok(s)) => format!("{:04}/{:02}/{s}/", d.year(), d.month()),
+        _ => String::new(),
+    };
+    let image = fm.image.and_then(|raw| {
+        let table = raw.span();
+        lead_image(raw.into_inner(), table, place, &article_path, &assets)
+            .map_err(|faults| {
+                for (span, m) in faults {
+                    problems.push(at(span, m));
+                }
+            })
+            .ok()
+    });
     let (Some(date), Ok(slug), true) = (date, slug, problems.is_empty()) else {
         return Err(problems);
     };
-    let rendered = markdown::render(split.body, env.highlighter, env.base_path);
+    let folder = in_folder.then(|| format!("{}{article_path}", env.base_path));
+    let rendered = markdown::render_in(
+        split.body,
+        env.highlighter,
+        env.base_path,
+        folder.as_deref(),
+    );
     let (summary_html, summary_text, summary_is_own) =
         match fm.summary.map(|s| s.trim().to_string()) {
             Some(s) if !s.is_empty() => (format!("<p>{}</p>", escape(&s)), s, true),
@@ -278,6 +330,8 @@ pub fn parse_article(
         sources,
         events,
         draft: fm.draft,
+        image,
+        assets,
         source_hash: crate::hash::of(&text),
     })
 }
@@ -394,8 +448,13 @@ fn missing(path: &Path, key: &str, example: &str) -> Diagnostic {
     )
 }
 
-/// The slug from `slug = "..."`, else from the file name.
-fn article_slug(path: &Path, explicit: Option<&Spanned<String>>) -> Result<String, String> {
+/// The slug from `slug = "..."`, else from the file name (a folder article's: the
+/// folder's name).
+fn article_slug(
+    path: &Path,
+    explicit: Option<&Spanned<String>>,
+    in_folder: bool,
+) -> Result<String, String> {
     match explicit {
         Some(s) => {
             let s = s.get_ref();
@@ -409,10 +468,11 @@ fn article_slug(path: &Path, explicit: Option<&Spanned<String>>) -> Result<Strin
             }
         }
         None => {
-            let stem = path
-                .file_stem()
-                .map(|s| s.to_string_lossy())
-                .unwrap_or_default();
+            let name = match path.parent() {
+                Some(folder) if in_folder => folder.file_name(),
+                _ => path.file_stem(),
+            };
+            let stem = name.map(|s| s.to_string_lossy()).unwrap_or_default();
             let slug = slugify(&stem);
             if slug.is_empty() {
                 Err(format!(
@@ -488,7 +548,7 @@ mod tests {
     }
 
     #[test]
-    fn the_place_is_all_but_the_text() {
+    fn the_placement_is_all_but_the_text() {
         let text = |title: &str, event: &str, tags: &str, body: &str| {
             format!(
                 "+++\ntitle = \"{title}\"\ndate = 2025-01-27\ncompanies = \"OpenAI\"\n\
@@ -501,7 +561,7 @@ mod tests {
             text("T", "2025-01-20\ntitle = \"Renamed\"", "", "Another body."),
         ];
         for t in same {
-            assert_eq!(a.place(), parse(&t).unwrap().place(), "{t}");
+            assert_eq!(a.placement(), parse(&t).unwrap().placement(), "{t}");
         }
         let moved = [
             text("T", "2025-01-21\ntitle = \"E\"", "", "Body."),
@@ -514,7 +574,7 @@ mod tests {
             text("T", "2025-01-20\ntitle = \"E\"", "\"agents\"", "Body."),
         ];
         for t in moved {
-            assert_ne!(a.place(), parse(&t).unwrap().place(), "{t}");
+            assert_ne!(a.placement(), parse(&t).unwrap().placement(), "{t}");
         }
     }
 

@@ -96,6 +96,12 @@ fn explain(message: &str, known: &[&str], source: &str, offset: usize) -> String
     let message = message.trim();
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let key = rest.split('`').next().unwrap_or("");
+        // In a table (`[image]`, `[[sources]]`), serde lists the table's own keys.
+        let own: Vec<&str> = rest
+            .split_once(", expected ")
+            .map(|(_, expected)| expected.split('`').skip(1).step_by(2).collect())
+            .unwrap_or_default();
+        let known = if own.is_empty() { known } else { &own[..] };
         let allowed = known.join(", ");
         return match nearest(key, known) {
             Some(near) => {

@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::article::{parse_article, Article};
+use super::article::{parse_article_in, Article};
 use super::edition::{parse_edition_intro, EditionIntro};
 use super::front_matter::normalize;
+use super::image::{folder_of, Place};
 use super::page::{parse_page, Page};
 use super::profile::{parse_profile, CompanyProfile};
 use super::RenderEnv;
@@ -33,12 +34,26 @@ pub struct Content {
 pub type ArticleFiles = BTreeMap<PathBuf, Result<Arc<Article>, Vec<Diagnostic>>>;
 
 pub fn load_articles(root: &Path, env: &RenderEnv<'_>) -> (ArticleFiles, Vec<Diagnostic>) {
-    let (files, walk_problems) = find_markdown(root, ARTICLES);
+    let (mut files, walk_problems) = find_markdown(root, ARTICLES);
+    // The Markdown files inside a folder article are its files, not articles.
+    let folders: std::collections::HashSet<PathBuf> = files
+        .iter()
+        .filter_map(|(full, _)| folder_of(root, full).map(Path::to_path_buf))
+        .collect();
+    files.retain(|(full, _)| {
+        !full
+            .ancestors()
+            .skip(1)
+            .any(|dir| folders.contains(dir) && *full != dir.join("index.md"))
+    });
     crate::progress::start(crate::progress::Phase::Reading, files.len());
     let parse = |full: &PathBuf, shown: &PathBuf, text: Result<String, Diagnostic>| {
         let result = text
             .map_err(|d| vec![d])
-            .and_then(|text| parse_article(shown, &normalize(&text), env))
+            .and_then(|text| {
+                let place = Place { root, file: full };
+                parse_article_in(shown, &normalize(&text), env, Some(&place))
+            })
             .map(Arc::new);
         crate::progress::step();
         (full.clone(), result)
@@ -165,7 +180,8 @@ pub fn load_article(
 ) -> Result<Article, Vec<Diagnostic>> {
     let shown = crate::display_path(root, full.strip_prefix(root).unwrap_or(full));
     let text = read_text(full, &shown).map_err(|d| vec![d])?;
-    parse_article(&shown, &normalize(&text), env)
+    let place = Place { root, file: full };
+    parse_article_in(&shown, &normalize(&text), env, Some(&place))
 }
 
 /// Markdown files below `root/dir`, as (path to read, path to show), in a stable order.

@@ -51,6 +51,19 @@ fn options() -> Options {
 
 /// Renders `markdown`; `base_path` (e.g. `/ai-digest/`) prefixes root-relative links.
 pub fn render(markdown: &str, highlighter: &Highlighter, base_path: &str) -> Rendered {
+    render_in(markdown, highlighter, base_path, None)
+}
+
+/// Renders `markdown` as [`render`] does; `folder`, a folder article's URL with the base
+/// path (`/ai-digest/2025/01/r1/`), also turns its relative links and images (`chart.png`)
+/// into root-relative ones (`/ai-digest/2025/01/r1/chart.png`), so that they work wherever
+/// the body or its summary is shown: feeds, editions, lists.
+pub fn render_in(
+    markdown: &str,
+    highlighter: &Highlighter,
+    base_path: &str,
+    folder: Option<&str>,
+) -> Rendered {
     let mut state = State::default();
     let mut events: Vec<Event> = Vec::new();
     let mut parser = Parser::new_ext(markdown, options());
@@ -104,7 +117,7 @@ pub fn render(markdown: &str, highlighter: &Highlighter, base_path: &str) -> Ren
                 title,
                 id,
             }) => {
-                let dest_url = prefix_root_link(dest_url, base_path);
+                let dest_url = resolve_link(dest_url, base_path, folder);
                 state.depth += 1;
                 state.dropped.push(false);
                 events.push(Event::Start(Tag::Link {
@@ -114,10 +127,21 @@ pub fn render(markdown: &str, highlighter: &Highlighter, base_path: &str) -> Ren
                     id,
                 }));
             }
-            Event::Start(Tag::Image { .. }) => {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = resolve_link(dest_url, base_path, folder);
                 state.depth += 1;
                 state.dropped.push(false);
-                events.push(event);
+                events.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
             }
             Event::End(TagEnd::Link | TagEnd::Image) => {
                 state.depth = state.depth.saturating_sub(1);
@@ -199,12 +223,39 @@ fn take_until_end<'a>(parser: &mut Parser<'a>) -> Vec<Event<'a>> {
     inner
 }
 
-fn prefix_root_link<'a>(url: CowStr<'a>, base_path: &str) -> CowStr<'a> {
+fn resolve_link<'a>(url: CowStr<'a>, base_path: &str, folder: Option<&str>) -> CowStr<'a> {
     if url.starts_with('/') && !url.starts_with("//") && base_path != "/" {
-        format!("{}{}", base_path.trim_end_matches('/'), url).into()
-    } else {
-        url
+        return format!("{}{}", base_path.trim_end_matches('/'), url).into();
     }
+    match folder {
+        Some(folder) if is_relative(&url) => {
+            // `..` and `.` resolved, as a browser would, so `digest check` sees the target.
+            let mut parts: Vec<&str> = folder.trim_end_matches('/').split('/').collect();
+            for segment in url.split('/') {
+                match segment {
+                    "." => {}
+                    ".." if parts.len() > 1 => {
+                        parts.pop();
+                    }
+                    ".." => {}
+                    s => parts.push(s),
+                }
+            }
+            let mut joined = parts.join("/");
+            if matches!(url.rsplit('/').next(), Some("." | "..")) {
+                joined.push('/');
+            }
+            joined.into()
+        }
+        _ => url,
+    }
+}
+
+/// A relative URL such as `chart.png` or `data/a.csv`: no scheme, not rooted, not an
+/// anchor or query on the page itself.
+fn is_relative(url: &str) -> bool {
+    let before_path_end = url.split(['/', '?', '#']).next().unwrap_or("");
+    !url.is_empty() && !url.starts_with(['/', '#', '?']) && !before_path_end.contains(':')
 }
 
 #[derive(Default)]
@@ -392,14 +443,47 @@ mod tests {
     }
 
     #[test]
-    fn root_links_get_the_base_path() {
+    fn a_folder_articles_relative_links_and_images_lead_into_its_folder() {
+        let h = Highlighter::default();
+        let md =
+            "![Chart](chart.png) [data](./data/a.csv) [r](../other/) [up](../../..) [top](#top) \
+                  [site](/about/) [web](https://example.com/x) [mail](mailto:a@b.c)";
+        let html = render_in(md, &h, "/sub/", Some("/sub/2025/01/r1/")).html;
+        for expected in [
+            r#"<img src="/sub/2025/01/r1/chart.png" alt="Chart" />"#,
+            r#"href="/sub/2025/01/r1/data/a.csv""#,
+            r#"href="/sub/2025/01/other/""#,
+            r##"href="#top""##,
+            r#"href="/sub/""#,
+            r#"href="/sub/about/""#,
+            r#"href="https://example.com/x""#,
+            r#"href="mailto:a@b.c""#,
+        ] {
+            assert!(html.contains(expected), "{expected} in {html}");
+        }
+        // A single-file article's are left as written.
+        let html = render(md, &h, "/sub/").html;
+        assert!(html.contains(r#"<img src="chart.png""#), "{html}");
+    }
+
+    #[test]
+    fn root_links_and_images_get_the_base_path() {
         let r = render(
-            "[a](/about/) [b](https://x.org/) [c](//cdn/x)",
+            "[a](/about/) [b](https://x.org/) [c](//cdn/x) ![d](/img/d.png) ![e](e.png) ![f](https://x.org/f.png)",
             &Highlighter::default(),
             "/ai-digest/",
         );
         assert!(r.html.contains("href=\"/ai-digest/about/\""));
         assert!(r.html.contains("href=\"https://x.org/\""));
         assert!(r.html.contains("href=\"//cdn/x\""));
+        assert!(
+            r.html.contains("src=\"/ai-digest/img/d.png\""),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("src=\"e.png\""));
+        assert!(r.html.contains("src=\"https://x.org/f.png\""));
+        let at_root = render("![d](/img/d.png)", &Highlighter::default(), "/");
+        assert!(at_root.html.contains("src=\"/img/d.png\""));
     }
 }

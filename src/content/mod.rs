@@ -6,6 +6,7 @@ pub mod controls;
 pub mod edition;
 pub mod front_matter;
 pub mod highlight;
+pub mod image;
 pub mod load;
 pub mod markdown;
 pub mod names;

@@ -5,8 +5,8 @@ use serde::Serialize;
 use serde_json::Value;
 use tera::Context;
 
-use super::pages::Renderer;
 use super::plan::Feed;
+use super::renderer::Renderer;
 
 /// A feed, as `feed` in `atom.xml`.
 #[derive(Serialize)]

@@ -3,19 +3,20 @@
 //!
 //! Two versions per article: the *card* version (what lists, timelines and feeds' headers
 //! show: title, dates, summary, companies, other terms, events) and the *full* version (the card
-//! plus the body). Editing only an article's body changes only pages that show its body.
+//! plus the body and the lead image). Editing only an article's body changes only pages that
+//! show its body.
 //!
 //! A fingerprint also says which articles it read (their versions, or their events): the
 //! [`Readers`] of an article are the pages to fingerprint again when only that article's
 //! text changed, which is how `digest serve`'s quick path finds them without hashing every
-//! page (see `build/session/quick.rs`).
+//! page (see `pipeline/session/quick.rs`).
 
 use std::hash::{Hash, Hasher};
 
-use super::editions::{edition_groups, edition_link};
-use super::lists::{company_timeline, profile_view, related_companies, term_facts};
-use super::pages::page_view;
+use super::edition_pages::{edition_groups, edition_link};
 use super::plan::{listing, Feed, PageJob, PageKind};
+use super::renderer::page_view;
+use super::term_pages::{company_timeline, profile_view, related_companies, term_facts};
 use super::timeline_pages::shown_months;
 use crate::config::Config;
 use crate::hash::Fnv;
@@ -44,7 +45,7 @@ impl Versions {
         let full = card
             .iter()
             .zip(&site.articles)
-            .map(|(c, a)| crate::hash::of(&(c, a.source_hash)))
+            .map(|(c, a)| full_version(*c, a))
             .collect();
         // A company page also lists the companies named beside it.
         let company = |(id, t): (usize, &Term)| {
@@ -88,9 +89,15 @@ impl Versions {
         let card = card_version(site, i);
         let changed = card != self.card[i];
         self.card[i] = card;
-        self.full[i] = crate::hash::of(&(card, site.articles[i].source_hash));
+        self.full[i] = full_version(card, &site.articles[i]);
         changed
     }
+}
+
+/// The card version plus the body and the lead image (measured from its file, which may
+/// change while the text does not).
+fn full_version(card: u64, a: &crate::content::Article) -> u64 {
+    crate::hash::of(&(card, a.source_hash, &a.image))
 }
 
 fn card_version(site: &Site, i: usize) -> u64 {
@@ -262,7 +269,7 @@ pub fn fingerprint(inputs: &Inputs<'_>, job: &PageJob, salt: u64) -> Fingerprint
         PageKind::Editions { page } => {
             let editions = &site.editions;
             editions.len().hash(&mut h);
-            let per = super::editions::EDITIONS_PER_PAGE;
+            let per = super::plan::EDITIONS_PER_PAGE;
             for e in editions.iter().skip((page - 1) * per).take(per) {
                 edition_head(config, site, e, &mut h);
             }

@@ -1,9 +1,59 @@
 //! The plan: every page the site publishes, as a list of jobs naming a URL path and what
 //! to render there. Pagination keeps each list page bounded by `paginate_by`.
+//!
+//! The plan owns where pages are and how much each holds: the paths, the pagination and
+//! the per-page constants below. The renderer and the fingerprints read them from here; the
+//! plan reads only the config and the site model, never a renderer module.
 
-use super::editions::{edition_path, EDITIONS_PER_PAGE};
 use crate::config::Config;
-use crate::site::Site;
+use crate::site::{Edition, Site};
+
+/// Editions listed on each page of `/editions/`.
+pub const EDITIONS_PER_PAGE: usize = 26;
+
+/// How many timeline entries a company page shows (its latest); the chart shows them all.
+pub const COMPANY_TIMELINE_ENTRIES: usize = 24;
+
+/// How many related companies a company page lists.
+pub const RELATED_COMPANIES: usize = 6;
+
+/// `/timeline/` shows whole months, newest first, until it holds at least this many entries.
+pub const TIMELINE_MIN_ENTRIES: usize = 60;
+
+/// The first page of the editions index (later pages are below it, see [`pager_path`]).
+pub const EDITIONS_INDEX: &str = "editions/";
+
+/// A taxonomy's index page: `companies/`, `tags/`.
+pub fn taxonomy_path(taxonomy: &str) -> String {
+    format!("{taxonomy}/")
+}
+
+/// The first page of a term of a taxonomy (companies are the taxonomy `companies`):
+/// `companies/openai/`, `tags/chips/`. Later pages are below it, see [`pager_path`].
+pub fn term_path(taxonomy: &str, slug: &str) -> String {
+    format!("{taxonomy}/{slug}/")
+}
+
+/// The Atom feed of the list whose first page is at `base`: `atom.xml` for the home page,
+/// `companies/openai/atom.xml`. Also below a list's URL (`/sub/tags/chips/atom.xml`).
+pub fn feed_path(base: &str) -> String {
+    format!("{base}atom.xml")
+}
+
+/// One year of the timeline: `timeline/2025/`.
+pub fn timeline_year_path(year: i32) -> String {
+    format!("timeline/{year}/")
+}
+
+/// An edition's page: `editions/2025-W05/`.
+pub fn edition_path(edition: &Edition) -> String {
+    format!("{EDITIONS_INDEX}{}/", edition.key)
+}
+
+/// An edition's newsletter copy: `editions/2025-W05/email.html`.
+pub fn edition_email_path(edition: &Edition) -> String {
+    format!("{}email.html", edition_path(edition))
+}
 
 /// What one output page shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -130,7 +180,7 @@ pub fn listing<'s>(
         PageKind::Company { id, page } => {
             let c = &site.companies[id];
             let per = config.companies().paginate_by;
-            (format!("companies/{}/", c.slug), &c.articles[..], page, per)
+            (term_path("companies", &c.slug), &c.articles[..], page, per)
         }
         PageKind::Term { tax, id, page } => {
             let group = &site.taxonomies[tax];
@@ -138,12 +188,7 @@ pub fn listing<'s>(
             let per = config
                 .taxonomy(&group.name)
                 .map_or(config.paginate_by, |d| d.paginate_by);
-            (
-                format!("{}/{}/", group.name, t.slug),
-                &t.articles[..],
-                page,
-                per,
-            )
+            (term_path(&group.name, &t.slug), &t.articles[..], page, per)
         }
         _ => return None,
     };
@@ -204,7 +249,7 @@ pub fn plan(site: &Site, config: &Config, assets: &[String]) -> Vec<PageJob> {
     for page in 1..=page_count(site.articles.len(), per_page) {
         add(pager_path("", page), PageKind::Home { page });
     }
-    add("atom.xml".into(), PageKind::Feed(Feed::Site));
+    add(feed_path(""), PageKind::Feed(Feed::Site));
     for (i, a) in site.articles.iter().enumerate() {
         add(a.path_in_site(), PageKind::Article(i));
     }
@@ -213,46 +258,45 @@ pub fn plan(site: &Site, config: &Config, assets: &[String]) -> Vec<PageJob> {
     }
     add("timeline/".into(), PageKind::Timeline);
     for &(year, _) in &site.timeline.years {
-        add(format!("timeline/{year}/"), PageKind::TimelineYear(year));
+        add(timeline_year_path(year), PageKind::TimelineYear(year));
     }
     if config.editions.is_some() {
         let editions = &site.editions;
         for page in 1..=page_count(editions.len(), EDITIONS_PER_PAGE) {
-            add(pager_path("editions/", page), PageKind::Editions { page });
+            add(
+                pager_path(EDITIONS_INDEX, page),
+                PageKind::Editions { page },
+            );
         }
-        add("editions/atom.xml".into(), PageKind::Feed(Feed::Editions));
+        add(feed_path(EDITIONS_INDEX), PageKind::Feed(Feed::Editions));
         for (i, e) in editions.iter().enumerate() {
-            let path = edition_path(e);
-            add(format!("{path}email.html"), PageKind::EditionEmail(i));
-            add(path, PageKind::Edition(i));
+            add(edition_email_path(e), PageKind::EditionEmail(i));
+            add(edition_path(e), PageKind::Edition(i));
         }
     }
     let companies = config.companies();
-    add("companies/".into(), PageKind::Companies);
+    add(taxonomy_path("companies"), PageKind::Companies);
     for (id, c) in site.companies.iter().enumerate() {
-        let base = format!("companies/{}/", c.slug);
+        let base = term_path("companies", &c.slug);
         for page in 1..=page_count(c.articles.len(), companies.paginate_by) {
             add(pager_path(&base, page), PageKind::Company { id, page });
         }
         if companies.feed {
-            add(format!("{base}atom.xml"), PageKind::Feed(Feed::Company(id)));
+            add(feed_path(&base), PageKind::Feed(Feed::Company(id)));
         }
     }
     for (tax, group) in site.taxonomies.iter().enumerate() {
         let Some(declared) = config.taxonomy(&group.name) else {
             continue;
         };
-        add(format!("{}/", group.name), PageKind::Taxonomy(tax));
+        add(taxonomy_path(&group.name), PageKind::Taxonomy(tax));
         for (id, t) in group.terms.iter().enumerate() {
-            let base = format!("{}/{}/", group.name, t.slug);
+            let base = term_path(&group.name, &t.slug);
             for page in 1..=page_count(t.articles.len(), declared.paginate_by) {
                 add(pager_path(&base, page), PageKind::Term { tax, id, page });
             }
             if declared.feed {
-                add(
-                    format!("{base}atom.xml"),
-                    PageKind::Feed(Feed::Term { tax, id }),
-                );
+                add(feed_path(&base), PageKind::Feed(Feed::Term { tax, id }));
             }
         }
     }
@@ -276,6 +320,16 @@ mod tests {
         assert_eq!(page_count(11, 10), 2);
         assert_eq!(pager_path("tags/x/", 1), "tags/x/");
         assert_eq!(pager_path("", 3), "page/3/");
+    }
+
+    #[test]
+    fn paths_of_lists_and_their_feeds() {
+        assert_eq!(taxonomy_path("tags"), "tags/");
+        assert_eq!(term_path("companies", "openai"), "companies/openai/");
+        assert_eq!(feed_path(""), "atom.xml");
+        assert_eq!(feed_path(&term_path("tags", "x")), "tags/x/atom.xml");
+        assert_eq!(feed_path(EDITIONS_INDEX), "editions/atom.xml");
+        assert_eq!(timeline_year_path(2025), "timeline/2025/");
     }
 
     #[test]

@@ -5,8 +5,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::fmt::Write;
 
-use super::context::script_safe_json;
 use super::plan::{PageJob, PageKind};
+use super::views::script_safe_json;
 use crate::config::Config;
 use crate::html::escape;
 use crate::output::OutputFile;

@@ -84,8 +84,6 @@ impl Theme {
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's default also escapes `/`, which bloats every URL; this escapes what matters.
         tera.set_escape_fn(crate::html::escape);
-        // The same, written straight into the page (vendor/README.md: patched Tera).
-        tera.set_escape_to_fn(crate::html::escape_to);
         register_helpers(&mut tera, config);
         // Parse every file on its own (in parallel: the theme's parse is most of a small
         // site's fixed cost), so that each syntax error names its own file.
@@ -562,11 +560,10 @@ mod tests {
         );
     }
 
-    /// The vendored Tera borrows path segments instead of unescaping each one
-    /// (vendor/README.md); segments that do hold `~1` or `~0` (a subscript with `/` or `~`)
-    /// must still be unescaped, and text and values still printed as they are.
+    /// Dotted and subscripted paths (also ones holding `/` or `~`, which Tera escapes as
+    /// `~1` and `~0` inside a path) resolve alike, and text is printed as it is.
     #[test]
-    fn patched_tera_looks_up_plain_and_escaped_paths_alike() {
+    fn tera_looks_up_plain_and_escaped_paths_alike() {
         let mut ctx = tera::Context::new();
         let a = serde_json::json!({"x/y": "slash", "x~y": "tilde", "x~1y": "raw", "b": {"c": "plain"}, "n": 7});
         ctx.insert("a", &a);
@@ -577,15 +574,13 @@ mod tests {
         assert!(tera::Tera::one_off("{{ a.missing }}", &ctx, true).is_err());
     }
 
-    /// The vendored Tera cuts plain paths at their dots in one pass and escapes a printed
-    /// value straight into the page (vendor/README.md): nested objects, arrays and paths
-    /// with brackets must resolve as before, and a value must come out escaped the same
-    /// way whether printed, filtered, set, or printed in a macro.
+    /// digest's escape function (`html::escape`, set on the theme's Tera): a value comes out
+    /// escaped the same way whether printed, filtered, set, or printed in a macro, and nested
+    /// objects, arrays and paths with brackets resolve alike.
     #[test]
-    fn patched_tera_prints_and_escapes_as_before() {
+    fn tera_prints_and_escapes_with_digests_escape() {
         let mut tera = tera::Tera::default();
         tera.set_escape_fn(crate::html::escape);
-        tera.set_escape_to_fn(crate::html::escape_to);
         tera.add_raw_templates([
             ("m.html", "{% macro show(v) %}[{{ v }}]{% endmacro show %}"),
             (

@@ -4,15 +4,13 @@
 use serde::Serialize;
 use std::ops::Range;
 
-use super::context::{term_link, TermLink};
 use super::loans::{PageContext, ShelfId};
-use super::pages::Renderer;
+use super::plan::{timeline_year_path, TIMELINE_MIN_ENTRIES};
+use super::renderer::Renderer;
+use super::views::{term_link, TermLink};
 use crate::date::{month_name, DateView};
 use crate::site::timeline::{Entry, Month};
 use crate::site::Site;
-
-/// `/timeline/` shows whole months, newest first, until it holds at least this many entries.
-const TIMELINE_MIN_ENTRIES: usize = 60;
 
 /// A month of a timeline, as templates see it.
 #[derive(Serialize)]
@@ -73,7 +71,7 @@ impl Renderer<'_> {
             .iter()
             .map(|&(year, count)| YearLink {
                 year,
-                url: self.config.url(&format!("timeline/{year}/")),
+                url: self.config.url(&timeline_year_path(year)),
                 count,
                 current: current == Some(year),
             })

@@ -14,7 +14,7 @@ use std::sync::mpsc::Receiver;
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::build::{Built, Changes, Session};
+use crate::pipeline::{Built, Changes, Session};
 use crate::BuildOptions;
 use server::{Live, Message, Snapshot};
 
@@ -57,7 +57,7 @@ pub fn serve(options: ServeOptions) -> anyhow::Result<()> {
         drafts: options.drafts,
     });
     // Links must lead to this server, under the site's own base path.
-    let base_path = crate::build::load_config(session.options())
+    let base_path = crate::pipeline::load_config(session.options())
         .map(|c| c.base_path)
         .unwrap_or_else(|_| "/".into());
     let local = format!("http://{addr}{base_path}");
@@ -88,7 +88,7 @@ pub fn serve(options: ServeOptions) -> anyhow::Result<()> {
         Ok(built) => {
             say!(
                 "{}",
-                crate::build::built_line(
+                crate::pipeline::built_line(
                     built.article_count,
                     built.files.len(),
                     started.elapsed().as_millis()

@@ -21,7 +21,7 @@ use std::sync::{Arc, RwLock};
 use tokio::sync::broadcast;
 
 use super::host::AllowedHosts;
-use crate::build::SiteFiles;
+use crate::pipeline::SiteFiles;
 
 /// URL prefix of the server's own endpoints; no site path starts with it.
 pub const PREFIX: &str = "/__digest/";

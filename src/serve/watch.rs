@@ -20,8 +20,8 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-use crate::build::Changes;
 use crate::content::load::is_ignored;
+use crate::pipeline::Changes;
 
 /// Quiet time that ends a batch whose files are all complete (closed, renamed, removed).
 pub const SETTLE: Duration = Duration::from_millis(5);
@@ -42,6 +42,9 @@ pub enum ChangeKind {
     /// `config.toml`, or the `content/` folder itself: everything.
     Config,
     Article,
+    /// Any other file under `content/articles`: a folder article's file (see
+    /// [`folder_article_of`]).
+    ArticleFile,
     ProfileOrPage,
     Template,
     Static,
@@ -75,7 +78,12 @@ pub fn classify_path(root: &Path, path: &Path, output: &Path) -> ChangeKind {
         ["config.toml"] | ["content"] => ChangeKind::Config,
         ["templates"] => ChangeKind::Template,
         ["static"] => ChangeKind::Static,
-        ["content", "articles", ..] if markdown => ChangeKind::Article,
+        ["content", "articles", ..] if markdown && folder_article_of(root, path).is_none() => {
+            ChangeKind::Article
+        }
+        ["content", "articles", ..] if folder_article_of(root, path).is_some() => {
+            ChangeKind::ArticleFile
+        }
         ["content", "companies" | "pages" | "editions", ..] if markdown => {
             ChangeKind::ProfileOrPage
         }
@@ -83,6 +91,21 @@ pub fn classify_path(root: &Path, path: &Path, output: &Path) -> ChangeKind {
         ["static", _, ..] => ChangeKind::Static,
         _ => ChangeKind::Ignored,
     }
+}
+
+/// The `index.md` of the folder article that `path` (a file or folder below
+/// `content/articles`) is a file of, if any: the outermost folder above it holding an
+/// `index.md`, as the loader decides (it skips the Markdown files below a folder article,
+/// a nested `index.md` included). A folder article's own `index.md` is a file of none.
+pub fn folder_article_of(root: &Path, path: &Path) -> Option<PathBuf> {
+    let articles = root.join(crate::content::load::ARTICLES);
+    let skip = usize::from(path.file_name().is_some_and(|n| n == "index.md")) + 1;
+    path.ancestors()
+        .skip(skip)
+        .take_while(|dir| dir.starts_with(&articles) && *dir != articles)
+        .map(|dir| dir.join("index.md"))
+        .filter(|index| index.is_file())
+        .last()
 }
 
 /// Turns a batch of changed paths into what to reload; `None` when nothing matters.
@@ -97,6 +120,13 @@ pub fn classify(root: &Path, paths: &[PathBuf], output: &Path) -> Option<Changes
             ChangeKind::Article if !changes.articles.contains(path) => {
                 changes.articles.push(path.clone())
             }
+            // A folder article's file added, changed or removed: its `index.md` is read
+            // again (its files listed, its lead image measured). A file in no folder
+            // article is published by none.
+            ChangeKind::ArticleFile => match folder_article_of(root, path) {
+                Some(index) if !changes.articles.contains(&index) => changes.articles.push(index),
+                _ => {}
+            },
             ChangeKind::ProfileOrPage => changes.profiles_or_pages = true,
             ChangeKind::Template => changes.templates = true,
             ChangeKind::Static => changes.statics = true,

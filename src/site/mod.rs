@@ -71,7 +71,7 @@ impl Site {
     }
 
     /// Orders the articles, groups them, and checks that no two outputs share a URL.
-    pub fn build(content: Content) -> Result<Site, Diagnostics> {
+    pub fn from_content(content: Content) -> Result<Site, Diagnostics> {
         let Content {
             mut articles,
             profiles,
@@ -182,7 +182,7 @@ pub(crate) fn test_site(articles: &[(&str, &str)]) -> Site {
             Arc::new(article)
         })
         .collect();
-    Site::build(Content {
+    Site::from_content(Content {
         articles,
         profiles: Vec::new(),
         pages: Vec::new(),

@@ -132,6 +132,50 @@ fn new_never_overwrites_and_checks_its_date() {
 }
 
 #[test]
+fn new_makes_a_folder_article_that_builds_with_its_image() {
+    let site = TestSite::new();
+    let made = digest(
+        site.root(),
+        &["new", "Folder story", "--date", "2025-04-02", "--folder"],
+    );
+    assert!(made.status.success(), "{}", text(&made));
+    assert_eq!(
+        text(&made).trim(),
+        "content/articles/2025/folder-story/index.md"
+    );
+    // The commented [image] table, uncommented, is a working lead image.
+    let path = site
+        .root()
+        .join("content/articles/2025/folder-story/index.md");
+    let written = std::fs::read_to_string(&path).unwrap();
+    let lead = written
+        .replace("# [image]", "[image]")
+        .replace("# src = \"lead.jpg\"", "src = \"lead.jpg\"")
+        .replace("# alt = ", "alt = ");
+    assert_ne!(lead, written);
+    let site = site
+        .file("content/articles/2025/folder-story/index.md", &lead)
+        .bytes(
+            "content/articles/2025/folder-story/lead.jpg",
+            b"\xff\xd8\xff\xc0\x00\x11\x08\x00\x20\x00\x40\x03\x01\x22\x00\x02\x11\x01\x03\x11\x01",
+        );
+    site.build_ok();
+    let page = site.output("2025/04/folder-story/index.html");
+    assert!(page.contains(r#"width="64" height="32""#), "{page}");
+    // The single-file form of the same slug is refused: it would take the same URL.
+    let again = digest(
+        site.root(),
+        &["new", "Folder story", "--date", "2025-04-02"],
+    );
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        text(&again).contains("folder-story/index.md exists already"),
+        "{}",
+        text(&again)
+    );
+}
+
+#[test]
 fn new_on_a_site_without_tags_leaves_them_out_and_refuses_tag() {
     let site = TestSite::new().file(
         "config.toml",

@@ -56,7 +56,7 @@ fn fails_keeping_output(
 
 /// `stderr` is exactly `lines` (each `path:line:col: message`) and the summary line.
 #[track_caller]
-fn assert_report(stderr: &str, lines: &[&str]) {
+pub fn assert_report(stderr: &str, lines: &[&str]) {
     let n = lines.len();
     let expected = format!(
         "{}\n{n} problem{} found; nothing was written\n",

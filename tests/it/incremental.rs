@@ -1,7 +1,7 @@
 //! Incremental rebuilds (what `digest serve` runs on every save): only the pages whose
 //! content changed are rendered again, and the result equals a full build's.
 
-use digest::build::{Changes, Session};
+use digest::pipeline::{Changes, Session};
 use digest::BuildOptions;
 
 use crate::support::{article, TestSite};

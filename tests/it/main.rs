@@ -7,6 +7,7 @@ mod build_output;
 mod content_safety;
 mod editions;
 mod errors;
+mod images;
 mod incremental;
 mod large_inputs;
 mod output_safety;

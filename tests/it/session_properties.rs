@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use digest::build::{Changes, Session};
+use digest::pipeline::{Changes, Session};
 use digest::serve::watch::classify;
 use digest::BuildOptions;
 
@@ -103,6 +103,8 @@ struct Article {
     summary: Option<&'static str>,
     body: String,
     events: Vec<Event>,
+    /// A lead image: `static/img/N.svg`.
+    image: Option<usize>,
 }
 
 impl Article {
@@ -115,6 +117,7 @@ impl Article {
             summary: rng.pick(SUMMARIES),
             body: String::new(),
             events: Vec::new(),
+            image: rng.chance(30).then(|| rng.below(STATIC_IMAGES)),
         };
         a.body = body(rng);
         a.events = events(rng);
@@ -132,6 +135,9 @@ impl Article {
         }
         t += &format!("companies = {}\n", list(&self.companies));
         t += &format!("tags = {}\n", list(&self.tags));
+        if let Some(n) = self.image {
+            t += &format!("[image]\nsrc = \"/img/{n}.svg\"\nalt = \"Picture {n}\"\n");
+        }
         for e in &self.events {
             t += &format!("[[events]]\ndate = {}\ntitle = {:?}\n", e.date, e.title);
             if !e.companies.is_empty() {
@@ -140,6 +146,18 @@ impl Article {
         }
         t + "+++\n" + &self.body + "\n"
     }
+}
+
+/// Lead images under `static/img/`, and the folder article's.
+const STATIC_IMAGES: usize = 3;
+const FOLDER: &str = "content/articles/2025/folder";
+
+/// An SVG of a random size, or (one time in eight) none: a missing lead image.
+fn svg(rng: &mut Rng) -> Option<String> {
+    let (w, h) = (rng.pick(&[40, 60, 1200]), rng.pick(&[30, 630]));
+    (!rng.chance(12)).then(|| {
+        format!("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\"/>")
+    })
 }
 
 fn body(rng: &mut Rng) -> String {
@@ -296,6 +314,11 @@ impl Model {
         for p in &m.profiles {
             writes.push((format!("content/companies/{}.md", p.file), Some(p.text())));
         }
+        for n in 0..STATIC_IMAGES {
+            let picture =
+                format!("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{n}1\" height=\"9\"/>");
+            writes.push((format!("static/img/{n}.svg"), Some(picture)));
+        }
         m.intros
             .insert("2025-W01", (Some("New year"), "The week the year turned."));
         writes.push(m.intro_write("2025-W01"));
@@ -323,7 +346,7 @@ impl Model {
         fn article<'m>(m: &'m mut Model, name: &str) -> &'m mut Article {
             m.articles.get_mut(name).unwrap()
         }
-        let (what, writes) = match rng.below(15) {
+        let (what, writes) = match rng.below(18) {
             0 => {
                 let title = rng.pick(TITLES);
                 article(self, &name).title = title;
@@ -475,6 +498,40 @@ impl Model {
                     vec![(path, text)],
                 )
             }
+            15 => {
+                let image = rng.chance(60).then(|| rng.below(STATIC_IMAGES));
+                article(self, &name).image = image;
+                (
+                    format!("lead image of {name} {image:?}"),
+                    vec![self.write_article(&name)],
+                )
+            }
+            16 => {
+                let n = rng.below(STATIC_IMAGES);
+                let picture = svg(rng);
+                let what = format!("static/img/{n}.svg {picture:?}");
+                (what, vec![(format!("static/img/{n}.svg"), picture)])
+            }
+            17 => {
+                // The folder article: its text, its lead image, another file of it.
+                let (file, text) = match rng.below(4) {
+                    0 => {
+                        let lead = if rng.chance(70) {
+                            "[image]\nsrc = \"lead.svg\"\nalt = \"Lead\"\n"
+                        } else {
+                            ""
+                        };
+                        let text = format!(
+                            "+++\ntitle = \"Folder\"\ndate = 2025-01-06\n{lead}+++\n![Chart](chart.svg)\n"
+                        );
+                        ("index.md", (!rng.chance(15)).then_some(text))
+                    }
+                    1 | 2 => ("lead.svg", svg(rng)),
+                    _ => ("chart.svg", svg(rng)),
+                };
+                let what = format!("{FOLDER}/{file} {text:?}");
+                (what, vec![(format!("{FOLDER}/{file}"), text)])
+            }
             _ => {
                 self.config = (rng.pick(&[2, 3]), rng.pick(&[2, 5]), rng.chance(50));
                 (
@@ -549,6 +606,18 @@ fn run(steps: &[Step]) -> Result<(), (usize, String)> {
                 if let Some(why) = difference(&got.files, &want.files) {
                     return Err((n, why));
                 }
+                let copied = |b: &digest::pipeline::Built| {
+                    let mut c: Vec<(String, std::path::PathBuf)> = b
+                        .copies
+                        .iter()
+                        .map(|c| (c.path.clone(), c.source.clone()))
+                        .collect();
+                    c.sort();
+                    c
+                };
+                if copied(&got) != copied(&want) {
+                    return Err((n, "the session copies other files".into()));
+                }
             }
             (Err(a), Err(b)) => {
                 if a.to_string() != b.to_string() {
@@ -571,7 +640,10 @@ fn run(steps: &[Step]) -> Result<(), (usize, String)> {
 
 /// The first difference between two builds' files: a path only one has, or the first
 /// differing path with the lines around its first difference.
-fn difference(got: &digest::build::SiteFiles, want: &digest::build::SiteFiles) -> Option<String> {
+fn difference(
+    got: &digest::pipeline::SiteFiles,
+    want: &digest::pipeline::SiteFiles,
+) -> Option<String> {
     let mut only: Vec<String> = got
         .keys()
         .filter(|p| !want.contains_key(*p))

@@ -1,8 +1,9 @@
 //! Rendering each planned page: one function per page kind builds its template context
 //! from the typed views, then the theme renders it. Pages render in parallel.
 //!
-//! The page kinds are spread over sibling modules by theme: `lists` (companies, tags),
-//! `timeline_pages`, `feeds`. This one holds the renderer and the article pages.
+//! The other page kinds are in sibling modules named after them: `term_pages` (companies,
+//! tags and the other taxonomies), `timeline_pages`, `edition_pages`, `feeds`. This one
+//! holds the renderer, the article pages and the standalone pages.
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -10,11 +11,11 @@ use serde_json::Value;
 use std::sync::OnceLock;
 use tera::Context;
 
-use super::context::{article_card, article_view, site_view};
 use super::loans::{put, Loan, PageContext, Shelf, ShelfId};
 use super::plan::{listing, page_count, pager_path, Listing, PageJob, PageKind};
 use super::templates::Theme;
 use super::timeline_pages::month_view;
+use super::views::{article_card, article_view, site_view};
 use crate::config::Config;
 use crate::error::Diagnostic;
 use crate::output::{OutputFile, Sink};
@@ -170,6 +171,12 @@ impl<'a> Renderer<'a> {
                 .collect(),
             months,
         }
+    }
+
+    /// The cards made, for the caller to free (`digest build` frees them on the pool's
+    /// threads, which made them).
+    pub fn into_cards(self) -> Vec<Value> {
+        self.cards.into_values().flatten().collect()
     }
 
     /// Gives back what the next renderer of the site may reuse: the cards (a card still

@@ -1,10 +1,16 @@
-//! Typed views handed to templates. Each article's views are built once and serialised
-//! once; list pages reuse the serialised cards instead of re-serialising articles per page.
+//! Typed views handed to templates: those that many kinds of page show (`site`, an article's
+//! card and page, links to companies, terms and taxonomies). A view that only one kind of
+//! page shows is defined beside that page's code (`term_pages`, `edition_pages`...).
+//!
+//! Each article's views are built once and serialised once; list pages reuse the serialised
+//! cards instead of re-serialising articles per page.
 
 use serde::Serialize;
 use serde_json::Value;
 
+use super::plan::{taxonomy_path, term_path, EDITIONS_INDEX};
 use crate::config::Config;
+use crate::content::image::LeadImage;
 use crate::content::markdown::TocEntry;
 use crate::content::{Article, Source};
 use crate::date::DateView;
@@ -104,6 +110,38 @@ pub struct ArticleBody<'a> {
     pub events: Vec<EventView<'a>>,
     /// JSON-LD `NewsArticle`, safe to place inside `<script>` as it is.
     pub json_ld: String,
+    /// The lead image of `[image]`, or `None`.
+    pub image: Option<ImageView<'a>>,
+}
+
+/// An article's lead image, as `article.image`.
+#[derive(Serialize)]
+pub struct ImageView<'a> {
+    /// Its URL with the base path (`/sub/2025/01/r1/lead.jpg`).
+    pub src: String,
+    /// Its absolute URL, for `og:image`.
+    pub permalink: String,
+    /// Pixels from the file's header; `None` for an SVG that states no size.
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub alt: &'a str,
+    pub caption: Option<&'a str>,
+    pub credit: Option<&'a str>,
+}
+
+impl<'a> ImageView<'a> {
+    pub fn of(config: &Config, image: &'a LeadImage) -> ImageView<'a> {
+        let path = url_path(&image.path);
+        ImageView {
+            src: config.url(&path),
+            permalink: config.permalink(&path),
+            width: image.width,
+            height: image.height,
+            alt: &image.alt,
+            caption: image.caption.as_deref(),
+            credit: image.credit.as_deref(),
+        }
+    }
 }
 
 pub fn site_view<'a>(config: &'a Config, site: &Site) -> SiteView<'a> {
@@ -125,13 +163,9 @@ pub fn site_view<'a>(config: &'a Config, site: &Site) -> SiteView<'a> {
         taxonomies: config
             .term_taxonomies()
             .iter()
-            .map(|t| TaxonomyLink {
-                name: t.name.clone(),
-                title: t.title.clone(),
-                url: config.url(&format!("{}/", t.name)),
-            })
+            .map(|t| taxonomy_link(config, &t.name))
             .collect(),
-        editions: config.editions.map(|_| config.url("editions/")),
+        editions: config.editions.map(|_| config.url(EDITIONS_INDEX)),
     }
 }
 
@@ -142,11 +176,22 @@ impl TermLink {
     }
 }
 
+/// Taxonomy `name`'s index page, titled as declared (an undeclared one by its name).
+pub fn taxonomy_link(config: &Config, name: &str) -> TaxonomyLink {
+    TaxonomyLink {
+        name: name.to_owned(),
+        title: config
+            .taxonomy(name)
+            .map_or_else(|| name.to_owned(), |t| t.title.clone()),
+        url: config.url(&taxonomy_path(name)),
+    }
+}
+
 pub fn term_link(config: &Config, section: &str, term: &Term) -> TermLink {
     TermLink {
         name: term.name.clone(),
         slug: term.slug.clone(),
-        url: config.url(&format!("{section}/{}/", term.slug)),
+        url: config.url(&term_path(section, &term.slug)),
     }
 }
 
@@ -197,6 +242,7 @@ pub fn article_view(
     let a = &site.articles[index];
     let body = ArticleBody {
         json_ld: news_article_json_ld(config, site, index),
+        image: a.image.as_ref().map(|i| ImageView::of(config, i)),
         standfirst: a.summary_is_own.then_some(a.summary_text.as_str()),
         content: &a.body_html,
         toc: &a.toc,
@@ -265,6 +311,10 @@ fn news_article_json_ld(config: &Config, site: &Site, index: usize) -> String {
         date_published: a.date.rfc3339(),
         description: &a.summary_text,
         headline: &a.title,
+        image: a
+            .image
+            .as_ref()
+            .map(|i| config.permalink(&url_path(&i.path))),
         in_language: &config.language,
         keywords: site
             .taxonomies
@@ -297,6 +347,8 @@ struct NewsArticleLd<'a> {
     date_published: String,
     description: &'a str,
     headline: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<String>,
     #[serde(rename = "inLanguage")]
     in_language: &'a str,
     keywords: Vec<&'a str>,
@@ -313,6 +365,27 @@ struct Organization<'a> {
     name: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     url: Option<&'a str>,
+}
+
+/// A file's path below the site root as a URL path: spaces, quotes, `%`, `?`, `#` and the
+/// like percent-encoded (file names may hold them), `/` kept.
+fn url_path(path: &str) -> String {
+    use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+    const SEGMENT: &AsciiSet = &CONTROLS
+        .add(b' ')
+        .add(b'"')
+        .add(b'#')
+        .add(b'%')
+        .add(b'<')
+        .add(b'>')
+        .add(b'?')
+        .add(b'`')
+        .add(b'{')
+        .add(b'}')
+        .add(b'\\')
+        .add(b'^')
+        .add(b'|');
+    utf8_percent_encode(path, SEGMENT).to_string()
 }
 
 /// JSON with `<`, `>` and `&` as Unicode escapes: still the same JSON, but inert in HTML.

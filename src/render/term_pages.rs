@@ -8,19 +8,16 @@ use std::collections::HashMap;
 use tera::Context;
 
 use super::chart::{activity_chart, Activity, ChartSize};
-use super::context::{term_link, TermLink};
 use super::loans::{PageContext, ShelfId};
-use super::pages::Renderer;
+use super::plan::{feed_path, COMPANY_TIMELINE_ENTRIES, RELATED_COMPANIES};
+use super::renderer::Renderer;
 use super::timeline_pages::{month_views, MonthView};
+use super::views::{taxonomy_link, term_link, TaxonomyLink, TermLink};
 use crate::config::Config;
 use crate::date::DateView;
 use crate::site::terms::by_name;
 use crate::site::timeline::{by_month, Entry, Month};
 use crate::site::{Site, Term};
-
-/// How many timeline entries a company page shows (its latest); the chart shows them all.
-pub const COMPANY_TIMELINE_ENTRIES: usize = 24;
-const RELATED_COMPANIES: usize = 6;
 
 /// A company or tag in an index list, and at the head of its own page.
 #[derive(Serialize)]
@@ -66,7 +63,7 @@ impl TermFacts {
     fn summary(self, size: ChartSize) -> TermSummary {
         let id = format!("activity-{}", self.link.slug);
         TermSummary {
-            feed_url: format!("{}atom.xml", self.link.url),
+            feed_url: feed_path(&self.link.url),
             activity: activity_chart(&self.link.name, &id, &self.activity, size),
             link: self.link,
             article_count: self.article_count,
@@ -124,6 +121,31 @@ pub fn profile_view<'s>(site: &'s Site, company: &Term) -> Option<ProfileView<'s
     })
 }
 
+/// A taxonomy other than companies, as `taxonomy` in `taxonomy.html` and `term.html`.
+#[derive(Serialize)]
+pub struct TaxonomyView {
+    /// `name` (`tags`, its front-matter key and URL segment), `title` (`Topics`) and `url`
+    /// (its index page, with the base path).
+    #[serde(flatten)]
+    link: TaxonomyLink,
+    /// Whether each of its terms has an Atom feed (`term.feed_url`).
+    feed: bool,
+}
+
+/// What every page of a company shows above its articles: each field is a variable of
+/// `company.html`.
+#[derive(Serialize)]
+pub struct CompanyHead<'a> {
+    /// The company's profile, or null when it has none.
+    profile: Option<ProfileView<'a>>,
+    /// The company as a term, with its full-size activity chart.
+    company: TermSummary,
+    /// Its latest articles and events (at most [`COMPANY_TIMELINE_ENTRIES`]), by month.
+    timeline: Vec<MonthView>,
+    /// The companies most often named in its articles, most shared first.
+    related_companies: Vec<TermLink>,
+}
+
 /// Names under one initial, for the A-Z index.
 #[derive(Serialize)]
 struct Letter {
@@ -144,14 +166,11 @@ impl Renderer<'_> {
     }
 
     /// The taxonomy's declared settings, as `taxonomy` in templates.
-    fn taxonomy_view(&self, name: &str) -> serde_json::Value {
-        let declared = self.config.taxonomy(name);
-        serde_json::json!({
-            "name": name,
-            "title": declared.map_or(name, |t| t.title.as_str()),
-            "url": self.config.url(&format!("{name}/")),
-            "feed": declared.is_some_and(|t| t.feed),
-        })
+    fn taxonomy_view(&self, name: &str) -> TaxonomyView {
+        TaxonomyView {
+            link: taxonomy_link(self.config, name),
+            feed: self.config.taxonomy(name).is_some_and(|t| t.feed),
+        }
     }
 
     /// What a company's pages show besides their articles (see [`Renderer::list`]).
@@ -162,12 +181,13 @@ impl Renderer<'_> {
     /// What every page of a company shows above its articles.
     pub(super) fn company_head(&self, id: usize) -> Value {
         let company = &self.site.companies[id];
-        serde_json::json!({
-            "profile": profile_view(self.site, company),
-            "company": self.term_summary("companies", company, ChartSize::Full),
-            "timeline": self.company_timeline(company),
-            "related_companies": self.related_companies(id),
-        })
+        let head = CompanyHead {
+            profile: profile_view(self.site, company),
+            company: self.term_summary("companies", company, ChartSize::Full),
+            timeline: self.company_timeline(company),
+            related_companies: self.related_companies(id),
+        };
+        serde_json::to_value(head).unwrap_or(Value::Null)
     }
 
     /// What the pages of one term of a taxonomy other than companies show besides their

@@ -10,21 +10,14 @@ use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use tera::Context;
 
-use super::context::{term_link, TermLink};
 use super::feeds::{FeedEntry, FeedView};
 use super::loans::{Loan, PageContext};
-use super::pages::Renderer;
+use super::plan::{edition_email_path, edition_path, term_path, EDITIONS_INDEX, EDITIONS_PER_PAGE};
+use super::renderer::Renderer;
+use super::views::{term_link, TermLink};
 use crate::config::{Config, Period};
 use crate::date::{month_name, DateView, PostDate};
 use crate::site::{Edition, Site, Term};
-
-/// Editions listed on each page of `/editions/`.
-pub const EDITIONS_PER_PAGE: usize = 26;
-
-/// An edition's URL path: `editions/2025-W05/`.
-pub fn edition_path(edition: &Edition) -> String {
-    format!("editions/{}/", edition.key)
-}
 
 /// An edition in lists and in prev/next links: serialised for pages, and hashed for the
 /// fingerprints of the pages that show it.
@@ -90,6 +83,22 @@ impl Hash for Group {
 /// A group being gathered: its company, articles and (article, event) pairs.
 type GroupIds = (Option<usize>, Vec<usize>, Vec<(usize, usize)>);
 
+/// An edition as an entry of the editions feed shows it, in the place of an article card
+/// (`entry.article` in `atom.xml`).
+#[derive(Serialize)]
+struct EditionFeedHead {
+    /// The edition's title.
+    title: String,
+    /// The edition page's absolute URL, also the entry's Atom id.
+    permalink: String,
+    /// The edition's last day.
+    date: DateView,
+    /// Always empty: the companies of an edition are in its content.
+    companies: Vec<TermLink>,
+    /// `27 January – 2 February 2025: 12 articles`
+    summary_text: String,
+}
+
 #[derive(Serialize, Hash)]
 struct EventItem {
     date: DateView,
@@ -117,7 +126,7 @@ impl Renderer<'_> {
             .collect();
         ctx.insert("editions", &links);
         // The same pager as article lists, over editions instead of articles.
-        self.paginate(ctx, "editions/", editions.len(), page, EDITIONS_PER_PAGE);
+        self.paginate(ctx, EDITIONS_INDEX, editions.len(), page, EDITIONS_PER_PAGE);
         ctx.insert(
             "period",
             match self.period() {
@@ -144,7 +153,7 @@ impl Renderer<'_> {
             },
             link: self.edition_link(edition),
             permalink: self.config.permalink(&path),
-            email_url: self.config.url(&format!("{path}email.html")),
+            email_url: self.config.url(&edition_email_path(edition)),
             start: DateView::from(&PostDate::from(edition.start)),
             end: DateView::from(&PostDate::from(edition.end)),
             intro: intro.map(|i| i.body_html.as_str()),
@@ -182,19 +191,19 @@ impl Renderer<'_> {
             .map(|&i| {
                 let e = &self.site.editions[i];
                 let link = self.edition_link(e);
-                let end = DateView::from(&PostDate::from(e.end));
-                serde_json::json!({
-                    "title": link.title,
-                    "permalink": self.config.permalink(&edition_path(e)),
-                    "date": end,
-                    "companies": [],
-                    "summary_text": format!(
+                let head = EditionFeedHead {
+                    summary_text: format!(
                         "{}: {} article{}",
                         link.period,
                         link.article_count,
                         if link.article_count == 1 { "" } else { "s" }
                     ),
-                })
+                    title: link.title,
+                    permalink: self.config.permalink(&edition_path(e)),
+                    date: DateView::from(&PostDate::from(e.end)),
+                    companies: Vec::new(),
+                };
+                serde_json::to_value(head).unwrap_or(Value::Null)
             })
             .collect();
         let contents: Vec<String> = shown.iter().map(|&i| self.edition_content(i)).collect();
@@ -217,7 +226,7 @@ impl Renderer<'_> {
             "feed",
             &FeedView {
                 title: format!("{}: editions", self.config.title),
-                page_url: self.config.permalink("editions/"),
+                page_url: self.config.permalink(EDITIONS_INDEX),
                 feed_url: self.config.permalink(path),
                 updated,
                 entries,
@@ -288,7 +297,7 @@ pub fn edition_groups(config: &Config, site: &Site, edition: &Edition) -> Vec<Gr
             Group {
                 name: term.map_or_else(|| "Also in this edition".into(), |t| t.name.clone()),
                 company: term.map(|t| term_link(config, "companies", t)),
-                permalink: term.map(|t| config.permalink(&format!("companies/{}/", t.slug))),
+                permalink: term.map(|t| config.permalink(&term_path("companies", &t.slug))),
                 articles,
                 events: events
                     .iter()

@@ -1,6 +1,6 @@
 //! The quick path of a rebuild, for what `digest serve` sees on nearly every save: an
-//! article edited in place (the same `Article::place`: date, slug, companies, terms and
-//! events' dates, so it keeps its place in every list), a template edited, a static file
+//! article edited in place (the same `Article::placement`: date, slug, companies, terms
+//! and events' dates, so it keeps its place in every list), a template edited, a static file
 //! rewritten.
 //!
 //! The full path (`Session::update` and `render_to_memory`) rebuilds the site model, the
@@ -156,7 +156,7 @@ fn skip<T>(why: &str) -> Option<T> {
 }
 
 /// Whether `new` takes exactly `old`'s place (article `i`) in the site model: the same
-/// [`Article::place`], and an order among its neighbours that a new title keeps.
+/// [`Article::placement`], and an order among its neighbours that a new title keeps.
 fn same_place(site: &Site, i: usize, old: &Article, new: &Article) -> bool {
     let before = |a: &Article, b: &Article| a.order_key() < b.order_key();
     let in_order = i
@@ -166,7 +166,7 @@ fn same_place(site: &Site, i: usize, old: &Article, new: &Article) -> bool {
             .articles
             .get(i + 1)
             .is_none_or(|next| before(new, next));
-    old.place() == new.place() && in_order
+    old.placement() == new.placement() && in_order
 }
 
 /// Swaps the edits into the model, re-renders the pages whose fingerprint changed, and
@@ -279,7 +279,7 @@ fn patch(
     Ok(Built {
         config: config.clone(),
         files: Arc::clone(&last.files),
-        copies: Arc::clone(&loaded.copies),
+        copies: Arc::clone(&loaded.all_copies),
         article_count,
         site: Arc::clone(&model.site),
         rendered,

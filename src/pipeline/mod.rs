@@ -25,12 +25,15 @@ pub struct BuildOptions {
 }
 
 /// What a finished build reports.
-#[derive(Debug)]
 pub struct BuildReport {
     pub article_count: usize,
     pub file_count: usize,
     pub output_dir: PathBuf,
     pub elapsed: Duration,
+    /// What the build loaded and rendered. A caller that goes on drops it; `digest build`
+    /// exits without freeing it, as the system takes a process's memory back at once
+    /// (freeing it piece by piece took 20-40 ms at 10,000 articles).
+    pub session: Session,
 }
 
 /// What a finished build reports: `built 16 articles into 73 files in 41 ms`.
@@ -65,12 +68,14 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<BuildReport> {
         None => crate::display_path(&options.root, &config.output_dir),
     };
     let claim = claim_output(options, &output_dir)?;
-    let written = Session::new(options.clone()).build_into(&claim)?;
+    let mut session = Session::new(options.clone());
+    let written = session.build_into(&claim)?;
     Ok(BuildReport {
         article_count: written.article_count,
         file_count: written.file_count,
         output_dir,
         elapsed: started.elapsed(),
+        session,
     })
 }
 
