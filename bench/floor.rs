@@ -43,6 +43,7 @@ fn main() {
         highlighter: &highlighter,
         base_path: "/",
         taxonomies: &taxonomies,
+        images: digest::images::Settings::defaults(),
     };
     let mut times = Vec::with_capacity(rounds);
     for round in 1..=rounds {

@@ -120,6 +120,7 @@ fn main() {
         highlighter: &highlighter,
         base_path: "/",
         taxonomies: &taxonomies,
+        images: digest::images::Settings::defaults(),
     };
     let (files, _) = load_articles(&root, &env);
     let articles: Vec<_> = files

@@ -13,7 +13,7 @@ use crate::slug::{name_key, slugify};
 const INIT_CONFIG: &str = include_str!("init/config.toml");
 const INIT_ARTICLE: &str = include_str!("init/article.md");
 const INIT_PROFILE: &str = include_str!("init/profile.md");
-const INIT_GITIGNORE: &str = "/public/\n/.public.*\n";
+const INIT_GITIGNORE: &str = "/public/\n/.public.*\n/.digest-cache/\n";
 const PAGES_WORKFLOW: &str = include_str!("init/pages.yml");
 
 /// Creates a new digest in `dir`; refuses a non-empty folder unless `force`.
@@ -139,6 +139,7 @@ fn match_profiles(root: &Path, names: &[String]) -> Vec<String> {
         highlighter: &highlighter,
         base_path: "/",
         taxonomies: &[],
+        images: crate::images::Settings::defaults(),
     };
     let profiles = load_profiles(root, &env).unwrap_or_default();
     names

@@ -26,6 +26,7 @@ const KEYS: &[&str] = &[
     "cname",
     "taxonomies",
     "editions",
+    "images",
 ];
 
 #[derive(Debug, Clone, Deserialize)]
@@ -49,6 +50,8 @@ struct RawConfig {
     taxonomies: Option<Vec<taxonomies::RawTaxonomy>>,
     #[serde(default)]
     editions: taxonomies::RawEditions,
+    #[serde(default)]
+    images: crate::images::settings::RawSettings,
 }
 
 fn default_feed_limit() -> usize {
@@ -89,6 +92,8 @@ pub struct Config {
     pub taxonomies: Vec<Taxonomy>,
     /// How long an edition runs; `None` when editions are turned off.
     pub editions: Option<Period>,
+    /// `[images]`: the widths and quality of responsive image variants.
+    pub images: crate::images::Settings,
 }
 
 impl Config {
@@ -169,8 +174,16 @@ impl Config {
             let offset = text.find(needle).unwrap_or(0);
             Diagnostic::at_offset(path, text, offset, 1, m)
         })?;
+        let images = raw.images.check().map_err(|(key, m)| {
+            let offset = text
+                .find("[images]")
+                .and_then(|at| text[at..].find(key).map(|k| at + k))
+                .unwrap_or(0);
+            Diagnostic::at_offset(path, text, offset, 1, m)
+        })?;
         Ok(Config {
             taxonomies,
+            images,
             editions: raw.editions.enabled.then_some(raw.editions.period),
             title,
             description: raw.description,

@@ -14,6 +14,7 @@ pub mod date;
 pub mod error;
 pub mod hash;
 pub mod html;
+pub mod images;
 pub mod output;
 pub mod pipeline;
 pub mod progress;

@@ -251,8 +251,13 @@ fn build(options: digest::BuildOptions) -> anyhow::Result<ExitCode> {
     let result = digest::build(&options);
     drop(progress);
     let report = result?;
+    let images = match report.images_processed {
+        0 => String::new(),
+        1 => " (1 image resized)".to_string(),
+        n => format!(" ({n} images resized)"),
+    };
     println!(
-        "{} -> {}/",
+        "{} -> {}/{images}",
         digest::pipeline::built_line(
             report.article_count,
             report.file_count,

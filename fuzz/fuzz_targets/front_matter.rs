@@ -53,6 +53,7 @@ fuzz_target!(|data: &[u8]| {
         highlighter: highlighter(),
         base_path: "/sub/",
         taxonomies: &taxonomies,
+        images: digest::images::Settings::defaults(),
     };
     for result in [
         article::parse_article(path, &text, &env).map(|_| ()),

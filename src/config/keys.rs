@@ -1,5 +1,5 @@
 //! Every unknown key of `config.toml` in one run, each at its own line and column: at the
-//! top level, in `[editions]` and in each `[[taxonomies]]` entry. (Deserializing stops at
+//! top level, in `[editions]`, in `[images]` and in each `[[taxonomies]]` entry. (Deserializing stops at
 //! the first one.)
 
 use toml::de::{DeTable, DeValue};
@@ -23,6 +23,9 @@ pub fn unknown(text: &str, top: &[&str]) -> Vec<(usize, String)> {
         match (name, value.get_ref()) {
             ("editions", DeValue::Table(table)) => {
                 check(table, EDITIONS_KEYS, "[editions]", &mut found);
+            }
+            ("images", DeValue::Table(table)) => {
+                check(table, crate::images::IMAGES_KEYS, "[images]", &mut found);
             }
             ("taxonomies", DeValue::Array(entries)) => {
                 for entry in entries.iter() {

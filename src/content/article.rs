@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use toml::Spanned;
 
 use super::front_matter::{self, Split};
-use super::image::{folder_assets, lead_image, Asset, LeadImage, Place, RawImage};
+use super::image::{body_raster, folder_assets, lead_image, Asset, LeadImage, Place, RawImage};
+use super::markdown::BodyImages;
 use super::markdown::{self, TocEntry};
 use super::names::{self, NameList};
 use super::positions;
@@ -17,6 +18,7 @@ use super::RenderEnv;
 use crate::date::PostDate;
 use crate::error::Diagnostic;
 use crate::html::escape;
+use crate::images::RasterUse;
 use crate::slug::slugify;
 
 /// Front-matter keys every article accepts; each declared taxonomy (`tags`, `models`...)
@@ -134,6 +136,9 @@ pub struct Article {
     pub image: Option<LeadImage>,
     /// A folder article's other files, published at its URL (none for a single file).
     pub assets: Vec<Asset>,
+    /// The local raster images it shows (the lead image, then its body's), each where the
+    /// file names it: the build makes their responsive variants (`crate::images`).
+    pub rasters: Vec<RasterUse>,
     /// A hash of the file's text: equal hashes mean an unchanged article (for rebuilds).
     pub source_hash: u64,
     /// Links in the body left out for their URL scheme, as problems for `digest check`.
@@ -283,9 +288,21 @@ pub fn parse_article_in(
         (Some(d), Ok(s)) => format!("{:04}/{:02}/{s}/", d.year(), d.month()),
         _ => String::new(),
     };
+    let mut rasters = Vec::new();
     let image = fm.image.and_then(|raw| {
         let table = raw.span();
+        let src = raw.get_ref().src.span();
         lead_image(raw.into_inner(), table, place, &article_path, &assets)
+            .inspect(|image| {
+                if let Some(raster) = &image.raster {
+                    let d = at(src, String::new());
+                    rasters.push(RasterUse {
+                        raster: raster.clone(),
+                        line: d.line,
+                        column: d.col,
+                    });
+                }
+            })
             .map_err(|faults| {
                 for (span, m) in faults {
                     problems.push(at(span, m));
@@ -297,12 +314,36 @@ pub fn parse_article_in(
         return Err(problems);
     };
     let folder = in_folder.then(|| format!("{}{article_path}", env.base_path));
-    let rendered = markdown::render_in(
+    let resolve = |url: &str| body_raster(url, place?, &assets);
+    let body_images = BodyImages {
+        resolve: &resolve,
+        settings: env.images,
+    };
+    let mut rendered = markdown::render_with(
         split.body,
         env.highlighter,
         env.base_path,
         folder.as_deref(),
+        place.is_some().then_some(&body_images),
     );
+    let offsets: Vec<usize> = rendered.images.iter().map(|(at, _)| *at).collect();
+    for ((_, result), (line, col)) in std::mem::take(&mut rendered.images)
+        .into_iter()
+        .zip(crate::content::positions::line_cols(split.body, &offsets))
+    {
+        let line = line + split.body_line - 1;
+        match result {
+            Ok(raster) => rasters.push(RasterUse {
+                raster,
+                line,
+                column: col,
+            }),
+            Err(m) => problems.push(Diagnostic::at(path, line, col, m)),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
     let (summary_html, summary_text, summary_is_own) =
         match fm.summary.map(|s| s.trim().to_string()) {
             Some(s) if !s.is_empty() => (format!("<p>{}</p>", escape(&s)), s, true),
@@ -332,6 +373,7 @@ pub fn parse_article_in(
         draft: fm.draft,
         image,
         assets,
+        rasters,
         source_hash: crate::hash::of(&text),
     })
 }
@@ -543,6 +585,7 @@ mod tests {
                 highlighter: &h,
                 base_path: "/",
                 taxonomies: &["tags".to_string(), "models".to_string()],
+                images: &Default::default(),
             },
         )
     }

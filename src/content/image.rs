@@ -17,6 +17,7 @@ use toml::Spanned;
 
 use super::load::{is_ignored, ARTICLES};
 use crate::error::Diagnostic;
+use crate::images::Raster;
 use crate::walk::Skipped;
 
 /// A file of a folder article, published at the article's URL.
@@ -43,6 +44,9 @@ pub struct LeadImage {
     pub source: PathBuf,
     /// Whether it is under `static/` rather than beside the article.
     pub in_static: bool,
+    /// The file as a raster to make responsive variants of; `None` for an SVG (published
+    /// as it is) and for an article read without its place on disk.
+    pub raster: Option<Raster>,
 }
 
 /// `[image]` as written.
@@ -166,10 +170,17 @@ pub fn lead_image(
     let (width, height) = match measured {
         Some(Ok(size)) => size,
         Some(Err(m)) => {
-            faults.push((span, m));
+            faults.push((span.clone(), m));
             (None, None)
         }
         None => (None, None),
+    };
+    let raster = match (&file, width, height) {
+        (Some((_, disk, _)), Some(w), Some(h)) => raster_of(disk, w, h)
+            .map_err(|m| faults.push((span, m)))
+            .ok()
+            .flatten(),
+        _ => None,
     };
     if !faults.is_empty() {
         return Err(faults);
@@ -186,6 +197,76 @@ pub fn lead_image(
         credit: nonempty(raw.credit),
         source,
         in_static,
+        raster,
+    })
+}
+
+/// `disk`, measured at `width` x `height`, as a [`Raster`]; `None` when it is not a raster
+/// format (an SVG).
+fn raster_of(disk: &Path, width: u32, height: u32) -> Result<Option<Raster>, String> {
+    let name = disk
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let found = crate::images::identify(disk)
+        .map_err(|e| format!("cannot read `{name}` as an image: {e}"))?;
+    Ok(found.map(|(format, hash)| Raster {
+        source: disk.to_path_buf(),
+        format,
+        hash,
+        width,
+        height,
+    }))
+}
+
+/// The raster file a Markdown body's image URL (as written) names, for a responsive
+/// `<picture>`: a root-relative path under `static/` (`/img/chart.png`) or, in a folder
+/// article, a file of its folder (`chart.png`). `None` for anything else (a URL, an SVG, a
+/// file that is not there, which `digest check` reports), left as written; an error for a
+/// file that is there but cannot be read as an image.
+pub fn body_raster(
+    url: &str,
+    place: &Place<'_>,
+    assets: &[Asset],
+) -> Option<Result<Raster, String>> {
+    let lower = url.to_ascii_lowercase();
+    let raster_ext = [".jpg", ".jpeg", ".png", ".gif", ".webp"]
+        .iter()
+        .any(|x| lower.ends_with(x));
+    let scheme = url
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or("")
+        .contains(':');
+    if !raster_ext || scheme || url.starts_with("//") || url.contains(['?', '#', '\\', '\0']) {
+        return None;
+    }
+    let disk = if let Some(rel) = url.strip_prefix('/') {
+        let climbs = Path::new(rel)
+            .components()
+            .any(|c| !matches!(c, Component::Normal(_)));
+        if climbs || rel.is_empty() {
+            return None;
+        }
+        place.root.join("static").join(rel)
+    } else {
+        let folder = place.folder()?;
+        let rel = url.strip_prefix("./").unwrap_or(url);
+        let asset = assets.iter().find(|a| a.rel == rel)?;
+        debug_assert!(asset.source.starts_with(folder));
+        asset.source.clone()
+    };
+    if !disk.is_file() {
+        return None;
+    }
+    let site = std::fs::canonicalize(place.root).unwrap_or_else(|_| place.root.to_path_buf());
+    if crate::walk::outside(&site, &disk).is_some() {
+        return None;
+    }
+    Some(match measure(&disk) {
+        Ok((Some(w), Some(h))) => raster_of(&disk, w, h).transpose()?,
+        Ok(_) => return None,
+        Err(m) => Err(m),
     })
 }
 

@@ -14,6 +14,7 @@ use super::highlight::Highlighter;
 use super::unique::UniqueIds;
 use super::url;
 use crate::html::escape;
+use crate::images::{Raster, Settings};
 use crate::slug::slugify;
 
 /// What rendering one Markdown document yields.
@@ -28,6 +29,16 @@ pub struct Rendered {
     pub word_count: usize,
     /// Links and images left out for their URL's scheme, for `digest check` to report.
     pub unsafe_links: Vec<UnsafeLink>,
+    /// The local raster images [`BodyImages`] resolved, each at its byte offset in the
+    /// Markdown: the image, or why it cannot be published (then it is left as written).
+    pub images: Vec<(usize, Result<Raster, String>)>,
+}
+
+/// How a body's local images become responsive `<picture>`s: `resolve` finds the raster
+/// file an image URL (as written) names, `None` for one that is not a local raster.
+pub struct BodyImages<'a> {
+    pub resolve: &'a dyn Fn(&str) -> Option<Result<Raster, String>>,
+    pub settings: &'a Settings,
 }
 
 /// A heading, for a table of contents.
@@ -64,7 +75,22 @@ pub fn render_in(
     base_path: &str,
     folder: Option<&str>,
 ) -> Rendered {
+    render_with(markdown, highlighter, base_path, folder, None)
+}
+
+/// Renders `markdown` as [`render_in`] does; with `images`, each local raster image is a
+/// `<picture>` of its variants (see `crate::images`), with `width`, `height`, `srcset`,
+/// `sizes`, `loading="lazy"` and `decoding="async"`.
+pub fn render_with(
+    markdown: &str,
+    highlighter: &Highlighter,
+    base_path: &str,
+    folder: Option<&str>,
+    images: Option<&BodyImages<'_>>,
+) -> Rendered {
     let mut state = State::default();
+    // Resolved images, by URL as written, in order (their offsets are found after).
+    let mut resolved: Vec<(String, Result<Raster, String>)> = Vec::new();
     let mut events: Vec<Event> = Vec::new();
     let mut parser = Parser::new_ext(markdown, options());
     while let Some(event) = parser.next() {
@@ -133,6 +159,24 @@ pub fn render_in(
                 title,
                 id,
             }) => {
+                let found = images.and_then(|i| Some((i, (i.resolve)(&dest_url)?)));
+                if let Some((images, Ok(raster))) = &found {
+                    let inner = take_until_end(&mut parser);
+                    let alt = plain_text(&inner);
+                    state.words += alt.split_whitespace().count();
+                    let sets = crate::images::srcset(images.settings, raster, base_path);
+                    events.push(Event::InlineHtml(
+                        crate::images::body_picture(&sets, &images.settings.sizes, &alt, &title)
+                            .into(),
+                    ));
+                }
+                if let Some((_, result)) = found {
+                    let done = result.is_ok();
+                    resolved.push((dest_url.to_string(), result));
+                    if done {
+                        continue;
+                    }
+                }
                 let dest_url = resolve_link(dest_url, base_path, folder);
                 state.depth += 1;
                 state.dropped.push(false);
@@ -169,10 +213,42 @@ pub fn render_in(
     } else {
         Vec::new()
     };
+    let images = if resolved.is_empty() {
+        Vec::new()
+    } else {
+        image_offsets(markdown, resolved)
+    };
     Rendered {
         unsafe_links,
+        images,
         ..state.finish(events)
     }
+}
+
+/// The byte offset of each of `resolved` (images in document order, by URL as written):
+/// a second parse, with source offsets, made only for a document that has some.
+fn image_offsets(
+    markdown: &str,
+    resolved: Vec<(String, Result<Raster, String>)>,
+) -> Vec<(usize, Result<Raster, String>)> {
+    let mut starts = Parser::new_ext(markdown, options())
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                Some((dest_url.into_string(), range.start))
+            }
+            _ => None,
+        });
+    resolved
+        .into_iter()
+        .map(|(url, result)| {
+            let at = starts
+                .by_ref()
+                .find(|(u, _)| *u == url)
+                .map_or(0, |(_, at)| at);
+            (at, result)
+        })
+        .collect()
 }
 
 /// A link or image in Markdown whose URL has a scheme links may not use (`javascript:`,
@@ -343,6 +419,7 @@ impl State {
             toc: self.toc,
             word_count: self.words,
             unsafe_links: Vec::new(),
+            images: Vec::new(),
         }
     }
 }

@@ -29,4 +29,6 @@ pub struct RenderEnv<'a> {
     pub base_path: &'a str,
     /// The declared taxonomies other than companies, whose keys articles may use.
     pub taxonomies: &'a [String],
+    /// `[images]`: the widths of a body image's variants, for its `srcset`.
+    pub images: &'a crate::images::Settings,
 }

@@ -112,6 +112,7 @@ mod tests {
             highlighter: &h,
             base_path: "/",
             taxonomies: &[],
+            images: crate::images::Settings::defaults(),
         };
         let text = "+++\nname = \"X\"\nwebsite = \"vbscript:msgbox(1)\"\n+++\n";
         let errs = parse_profile(Path::new("content/companies/x.md"), text, &env).unwrap_err();

@@ -60,7 +60,13 @@ pub fn outside_sources(out: &Path, root: &Path) -> Result<(), Refusal> {
             root.display()
         )));
     }
-    for source in ["content", "templates", "static", "config.toml"] {
+    for source in [
+        "content",
+        "templates",
+        "static",
+        "config.toml",
+        ".digest-cache",
+    ] {
         // A source may itself be a link to a folder elsewhere: compare where it points.
         let Ok(real) = std::fs::canonicalize(root.join(source)) else {
             continue;

@@ -28,6 +28,8 @@ pub struct BuildOptions {
 pub struct BuildReport {
     pub article_count: usize,
     pub file_count: usize,
+    /// Images whose responsive variants this build made (the rest came from the cache).
+    pub images_processed: usize,
     pub output_dir: PathBuf,
     pub elapsed: Duration,
     /// What the build loaded and rendered. A caller that goes on drops it; `digest build`
@@ -73,6 +75,7 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<BuildReport> {
     Ok(BuildReport {
         article_count: written.article_count,
         file_count: written.file_count,
+        images_processed: written.images_processed,
         output_dir,
         elapsed: started.elapsed(),
         session,

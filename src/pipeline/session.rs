@@ -61,6 +61,8 @@ pub struct Written {
     pub config: Config,
     pub article_count: usize,
     pub file_count: usize,
+    /// Images whose responsive variants were made (not found in the cache).
+    pub images_processed: usize,
 }
 
 /// The result of a successful (re)build.
@@ -88,6 +90,8 @@ pub struct Session {
     last: Option<LastBuild>,
     /// What the last build in memory computed, for the quick path of the next one.
     model: Option<quick::Model>,
+    /// What the last update's image stage did.
+    images: crate::images::CacheReport,
 }
 
 /// What is loaded besides articles; replaced whole when it changes.
@@ -122,6 +126,7 @@ impl Session {
             loaded: None,
             last: None,
             model: None,
+            images: Default::default(),
         }
     }
 
@@ -148,16 +153,20 @@ impl Session {
         Ok(built)
     }
 
-    /// `changes`, plus, when static files changed, the articles whose lead image is under
-    /// `static/` and those that did not parse (their image may have been missing): they are
-    /// read again, so that their image is measured again.
+    /// `changes`, plus, when static files changed, the articles whose lead image or body
+    /// images are under `static/` and those that did not parse (their image may have been
+    /// missing): they are read again, so that their images are measured and hashed again.
     fn with_static_images(&self, changes: &Changes) -> Changes {
         let mut changes = changes.clone();
         if changes.statics && !changes.all {
+            let statics = self.options.root.join("static");
             for (path, parsed) in &self.articles {
-                let uses_static = parsed
-                    .as_ref()
-                    .map_or(true, |a| a.image.as_ref().is_some_and(|i| i.in_static));
+                let uses_static = parsed.as_ref().map_or(true, |a| {
+                    a.image.as_ref().is_some_and(|i| i.in_static)
+                        || a.rasters
+                            .iter()
+                            .any(|u| u.raster.source.starts_with(&statics))
+                });
                 if uses_static && !changes.articles.contains(path) {
                     changes.articles.push(path.clone());
                 }
@@ -239,6 +248,7 @@ impl Session {
             config: loaded.config.clone(),
             article_count: site.articles.len(),
             file_count: jobs.len() + extra_count + loaded.all_copies.len(),
+            images_processed: self.images.processed,
         })
     }
 
@@ -288,8 +298,20 @@ impl Session {
             editions: loaded.config.editions,
         };
         let site = Site::from_content(content).map_err(Diagnostics::into_error)?;
+        let root = &self.options.root;
+        let uses = site
+            .articles
+            .iter()
+            .flat_map(|a| a.rasters.iter().map(move |u| (a.path.as_path(), u)));
+        self.images =
+            crate::images::ensure(root, &loaded.config.images, uses).map_err(BuildError)?;
         let loaded = self.loaded.as_mut().expect("loaded above");
-        loaded.all_copies = Arc::new(published_copies(&loaded.copies, &site));
+        loaded.all_copies = Arc::new(published_copies(
+            &loaded.copies,
+            &site,
+            root,
+            &loaded.config.images,
+        ));
         Ok((Arc::new(site), everything))
     }
 
@@ -301,6 +323,7 @@ impl Session {
             highlighter: &self.highlighter,
             base_path: &config.base_path,
             taxonomies: &taxonomies,
+            images: &config.images,
         };
         let mut problems = Diagnostics::default();
         let ((theme, (articles, walk)), (profiles, pages)) = rayon::join(
@@ -361,6 +384,7 @@ impl Session {
             highlighter: &self.highlighter,
             base_path: &loaded.config.base_path,
             taxonomies: &taxonomies,
+            images: &loaded.config.images,
         };
         let fail = |ds: Vec<Diagnostic>| BuildError(ds);
         if changes.templates {
@@ -618,8 +642,14 @@ fn global_salt(config: &Config, site: &Site) -> u64 {
     h.finish()
 }
 
-/// The static files, then each article's folder files at the article's URL.
-fn published_copies(statics: &[CopiedFile], site: &Site) -> Vec<CopiedFile> {
+/// The static files, then each article's folder files at the article's URL, then the
+/// variants of the images articles show (from the image cache in `root`), each once.
+fn published_copies(
+    statics: &[CopiedFile],
+    site: &Site,
+    root: &std::path::Path,
+    images: &crate::images::Settings,
+) -> Vec<CopiedFile> {
     let mut copies = statics.to_vec();
     for a in &site.articles {
         let at = a.path_in_site();
@@ -627,6 +657,18 @@ fn published_copies(statics: &[CopiedFile], site: &Site) -> Vec<CopiedFile> {
             source: asset.source.clone(),
             path: format!("{at}{}", asset.rel),
         }));
+    }
+    let cache = root.join(crate::images::CACHE_DIR);
+    let mut variants = HashSet::new();
+    for u in site.articles.iter().flat_map(|a| &a.rasters) {
+        for v in crate::images::variants(images, &u.raster) {
+            if variants.insert(v.name.clone()) {
+                copies.push(CopiedFile {
+                    source: cache.join(&v.name),
+                    path: v.path(),
+                });
+            }
+        }
     }
     copies
 }

@@ -117,29 +117,72 @@ pub struct ArticleBody<'a> {
 /// An article's lead image, as `article.image`.
 #[derive(Serialize)]
 pub struct ImageView<'a> {
-    /// Its URL with the base path (`/sub/2025/01/r1/lead.jpg`).
+    /// Its URL with the base path: for a raster image (JPEG, PNG, GIF, WebP) its widest
+    /// variant (`/sub/_img/<hash>-1600.jpg`), for an SVG the file itself.
     pub src: String,
-    /// Its absolute URL, for `og:image`.
+    /// The absolute URL of `src`, for `og:image`.
     pub permalink: String,
-    /// Pixels from the file's header; `None` for an SVG that states no size.
+    /// The URL of the file as written in `[image]`, with the base path.
+    pub original: String,
+    /// Pixels of `src`; `None` for an SVG that states no size.
     pub width: Option<u32>,
     pub height: Option<u32>,
+    /// A raster's variants in its own format (PNG for a GIF; WebP for a WebP) as a
+    /// `srcset` list (`/_img/<hash>-480.jpg 480w, ...`); `None` for an SVG.
+    pub srcset: Option<String>,
+    /// Its WebP variants as a `srcset` list, for a `<source type="image/webp">`; `None`
+    /// for an SVG and when `srcset` is already WebP.
+    pub webp_srcset: Option<String>,
+    /// The `sizes` attribute (`[images] sizes` in config.toml).
+    pub sizes: &'a str,
+    /// The MIME type of `srcset`'s files (`image/jpeg`...); `None` for an SVG.
+    pub mime: Option<&'static str>,
     pub alt: &'a str,
     pub caption: Option<&'a str>,
     pub credit: Option<&'a str>,
 }
 
 impl<'a> ImageView<'a> {
-    pub fn of(config: &Config, image: &'a LeadImage) -> ImageView<'a> {
+    pub fn of(config: &'a Config, image: &'a LeadImage) -> ImageView<'a> {
         let path = url_path(&image.path);
-        ImageView {
-            src: config.url(&path),
-            permalink: config.permalink(&path),
-            width: image.width,
-            height: image.height,
-            alt: &image.alt,
-            caption: image.caption.as_deref(),
-            credit: image.credit.as_deref(),
+        let original = config.url(&path);
+        let sets = image
+            .raster
+            .as_ref()
+            .map(|r| crate::images::srcset(&config.images, r, &config.base_path));
+        match sets {
+            Some(sets) => ImageView {
+                permalink: config.permalink(
+                    sets.src
+                        .strip_prefix(config.base_path.as_str())
+                        .unwrap_or(&sets.src),
+                ),
+                src: sets.src,
+                original,
+                width: Some(sets.width),
+                height: Some(sets.height),
+                srcset: Some(sets.srcset),
+                webp_srcset: sets.webp,
+                sizes: &config.images.sizes,
+                mime: Some(sets.mime),
+                alt: &image.alt,
+                caption: image.caption.as_deref(),
+                credit: image.credit.as_deref(),
+            },
+            None => ImageView {
+                src: original.clone(),
+                permalink: config.permalink(&path),
+                original,
+                width: image.width,
+                height: image.height,
+                srcset: None,
+                webp_srcset: None,
+                sizes: &config.images.sizes,
+                mime: None,
+                alt: &image.alt,
+                caption: image.caption.as_deref(),
+                credit: image.credit.as_deref(),
+            },
         }
     }
 }

@@ -171,6 +171,7 @@ pub(crate) fn test_site(articles: &[(&str, &str)]) -> Site {
         highlighter: &highlighter,
         base_path: "/",
         taxonomies: &taxonomies,
+        images: crate::images::Settings::defaults(),
     };
     let articles = articles
         .iter()

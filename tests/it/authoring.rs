@@ -157,7 +157,7 @@ fn new_makes_a_folder_article_that_builds_with_its_image() {
         .file("content/articles/2025/folder-story/index.md", &lead)
         .bytes(
             "content/articles/2025/folder-story/lead.jpg",
-            b"\xff\xd8\xff\xc0\x00\x11\x08\x00\x20\x00\x40\x03\x01\x22\x00\x02\x11\x01\x03\x11\x01",
+            &crate::images::jpeg(64, 32),
         );
     site.build_ok();
     let page = site.output("2025/04/folder-story/index.html");

@@ -9,9 +9,37 @@ use std::path::Path;
 use crate::errors::assert_report;
 use crate::support::TestSite;
 
-/// The first bytes of a PNG of `w` x `h` pixels: the signature and the IHDR chunk, which
-/// is all a header reader needs.
+/// A PNG of `w` x `h` pixels (a gradient with an opaque alpha channel), made with the
+/// `image` crate; a header alone when either side is 0 (which no encoder writes).
 pub fn png(w: u32, h: u32) -> Vec<u8> {
+    if w == 0 || h == 0 {
+        return png_header(w, h);
+    }
+    let img = image::RgbaImage::from_fn(w, h, |x, y| image::Rgba([x as u8, y as u8, 128, 255]));
+    encode(
+        image::DynamicImage::ImageRgba8(img),
+        image::ImageFormat::Png,
+    )
+}
+
+/// A JPEG of `w` x `h` pixels, made with the `image` crate.
+pub fn jpeg(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([x as u8, y as u8, 90]));
+    encode(
+        image::DynamicImage::ImageRgb8(img),
+        image::ImageFormat::Jpeg,
+    )
+}
+
+fn encode(img: image::DynamicImage, format: image::ImageFormat) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, format).unwrap();
+    out.into_inner()
+}
+
+/// The first bytes of a PNG of `w` x `h` pixels: the signature and the IHDR chunk, which
+/// is all a header reader needs, and no pixels (a damaged file to decode).
+pub fn png_header(w: u32, h: u32) -> Vec<u8> {
     let mut bytes = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
     bytes.extend(w.to_be_bytes());
     bytes.extend(h.to_be_bytes());
@@ -20,6 +48,12 @@ pub fn png(w: u32, h: u32) -> Vec<u8> {
 }
 
 const R1: &str = "content/articles/2025/r1";
+
+/// The hash part of the first variant URL (`/_img/<hash>-800.webp`) in `html`.
+pub fn variant_hash(html: &str) -> String {
+    let at = html.find("_img/").expect("a variant URL") + 5;
+    html[at..at + 16].to_string()
+}
 
 /// A folder article `2025/r1/` dated January 2025 with `extra` front matter and `body`.
 fn folder_article(site: TestSite, extra: &str, body: &str) -> TestSite {
@@ -41,14 +75,23 @@ fn a_folder_article_is_published_at_its_folder_name_with_its_files() {
         .file(&format!("{R1}/index.md~"), "backup");
     site.build_ok();
     let page = site.output("2025/01/r1/index.html");
+    // The body's image is a responsive picture of its variants (at its own width only:
+    // never upscaled).
+    let h = variant_hash(&page);
     assert!(
-        page.contains(r#"<img src="/2025/01/r1/chart.png" alt="Chart""#),
+        page.contains(&format!(
+            r#"<picture><source type="image/webp" srcset="/_img/{h}-10.webp 10w" sizes="(min-width: 44rem) 42rem, 100vw"><img src="/_img/{h}-10.png" srcset="/_img/{h}-10.png 10w" sizes="(min-width: 44rem) 42rem, 100vw" width="10" height="5" alt="Chart" loading="lazy" decoding="async"></picture>"#
+        )),
         "{page}"
     );
+    assert!(site.exists(&format!("_img/{h}-10.webp")));
     // Wherever the body is shown (a feed resolves links against its own URL), the image
     // is found.
     let feed = site.output("atom.xml");
-    assert!(feed.contains(r#"src="/2025/01/r1/chart.png""#), "{feed}");
+    assert!(
+        feed.contains(&format!(r#"src="/_img/{h}-10.png""#)),
+        "{feed}"
+    );
     assert_eq!(
         std::fs::read(site.out_path("2025/01/r1/chart.png")).unwrap(),
         png(10, 5)
@@ -113,16 +156,20 @@ fn a_lead_image_is_measured_shown_and_shared() {
         String::from_utf8_lossy(&out.stderr)
     );
     let page = site.output("2025/01/r1/index.html");
+    let h = variant_hash(&page);
+    let sizes = "(min-width: 44rem) 42rem, 100vw";
     assert!(
-        page.contains(r#"<img src="/sub/2025/01/r1/lead.png" alt="A whale" width="640" height="360" fetchpriority="high">"#),
+        page.contains(&format!(
+            r#"<picture><source type="image/webp" srcset="/sub/_img/{h}-480.webp 480w, /sub/_img/{h}-640.webp 640w" sizes="{sizes}"><img src="/sub/_img/{h}-640.png" srcset="/sub/_img/{h}-480.png 480w, /sub/_img/{h}-640.png 640w" sizes="{sizes}" alt="A whale" width="640" height="360" fetchpriority="high">"#
+        )),
         "{page}"
     );
     assert!(page.contains(
         r#"<figcaption>The launch. <span class="credit">Photo: Test</span></figcaption>"#
     ));
-    assert!(page.contains(
-        r#"<meta property="og:image" content="https://example.github.io/sub/2025/01/r1/lead.png">"#
-    ));
+    assert!(page.contains(&format!(
+        r#"<meta property="og:image" content="https://example.github.io/sub/_img/{h}-640.png">"#
+    )));
     assert!(page.contains(r#"<meta property="og:image:width" content="640">"#));
     assert!(page.contains(r#"<meta name="twitter:card" content="summary_large_image">"#));
     assert!(page.contains(r#""image":"https://example.github.io/sub/2025/01/r1/lead.png""#));

@@ -32,6 +32,7 @@ fn env(highlighter: &Highlighter) -> RenderEnv<'_> {
         highlighter,
         base_path: "/sub/",
         taxonomies: &TAXONOMIES,
+        images: digest::images::Settings::defaults(),
     }
 }
 

@@ -87,6 +87,7 @@ impl Session {
             highlighter: &self.highlighter,
             base_path: &loaded.config.base_path,
             taxonomies: &taxonomies,
+            images: &loaded.config.images,
         };
         let parsed: Vec<Option<Arc<Article>>> = changes
             .articles
@@ -116,6 +117,15 @@ impl Session {
                 || edits.iter().any(|e: &Edit| e.index == index)
             {
                 return skip("an article moved, or changed companies, terms or event dates");
+            }
+            if old
+                .rasters
+                .iter()
+                .map(|u| &u.raster)
+                .ne(new.rasters.iter().map(|u| &u.raster))
+            {
+                // Variants to make, and copies to add: the full path does both.
+                return skip("an article shows other images");
             }
             edits.push(Edit {
                 index,
