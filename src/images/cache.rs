@@ -120,7 +120,7 @@ pub fn ensure<'a>(
     if problems.is_empty() {
         Ok(report)
     } else {
-        problems.sort_by_key(|d| d.to_string());
+        problems.sort_by_key(|d| (d.path.clone(), d.line, d.col));
         Err(problems)
     }
 }

@@ -13,6 +13,7 @@ mod large_inputs;
 mod output_safety;
 mod properties;
 mod publish;
+mod responsive;
 mod serve_safety;
 mod session_properties;
 mod support;
