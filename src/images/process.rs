@@ -258,10 +258,13 @@ fn encode(
     Ok(out)
 }
 
-/// Writes `bytes` as `dir/name` through a temporary file, so that a killed build never
-/// leaves a partial variant under its final name.
+/// Writes `bytes` as `dir/name` through a temporary file (one per write, as `digest serve`
+/// may make a variant on two threads), so that a killed build never leaves a partial
+/// variant under its final name.
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = dir.join(format!(".{name}.{}-{n}.tmp", std::process::id()));
     std::fs::write(&tmp, bytes)?;
     std::fs::rename(&tmp, dir.join(name)).inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);

@@ -134,6 +134,11 @@ impl Session {
         &self.options
     }
 
+    /// `[images]` of the config last loaded, if one is.
+    pub fn image_settings(&self) -> Option<&crate::images::Settings> {
+        self.loaded.as_ref().map(|l| &l.config.images)
+    }
+
     /// Rebuilds after `changes` into memory. On error the last good build stays as it was.
     pub fn rebuild(&mut self, changes: &Changes) -> Result<Built, BuildError> {
         let changes = &self.with_static_images(changes);

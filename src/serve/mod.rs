@@ -2,6 +2,7 @@
 //! tell the browser. A short loop over the pieces in `watch` and `server`.
 
 pub mod host;
+mod images;
 pub mod server;
 pub mod watch;
 
@@ -123,11 +124,18 @@ fn watch_and_rebuild(
     live: &Live,
 ) {
     let output = PathBuf::from("public");
+    let mut background = images::Background::start(&options.root, watcher.announcer());
     while let Some(paths) = watch::next_batch(&events) {
         for (folder, e) in watcher.refresh(&paths) {
             complain!(
                 "warning: cannot watch {folder}/ ({e}); its changes are not seen until digest serve restarts"
             );
+        }
+        // Images changed: their variants are made in the background, and they come back
+        // as a change of their own once made.
+        let paths = background.take_images(session.image_settings(), paths);
+        if paths.is_empty() {
+            continue;
         }
         let Some(mut changes) = watch::classify(root, &paths, &output) else {
             continue;

@@ -141,12 +141,16 @@ pub fn classify(root: &Path, paths: &[PathBuf], output: &Path) -> Option<Changes
 pub struct SiteWatcher {
     watcher: RecommendedWatcher,
     root: PathBuf,
+    /// The channel's sending end, for changes digest itself announces (an image whose
+    /// variants were made in the background, `serve/images.rs`).
+    tx: std::sync::mpsc::Sender<WatchEvent>,
 }
 
 /// A watcher over the site below `root`, delivering changed paths on a channel.
 pub fn watch(root: &Path) -> notify::Result<(SiteWatcher, Receiver<WatchEvent>)> {
     let (tx, rx) = std::sync::mpsc::channel();
     let site_root = root.to_path_buf();
+    let announce = tx.clone();
     let watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         if let Ok(event) = event {
             if let Some(change) = change(&site_root, event) {
@@ -157,6 +161,7 @@ pub fn watch(root: &Path) -> notify::Result<(SiteWatcher, Receiver<WatchEvent>)>
     let mut site = SiteWatcher {
         watcher,
         root: root.to_path_buf(),
+        tx: announce,
     };
     site.watcher.watch(root, RecursiveMode::NonRecursive)?;
     for folder in FOLDERS {
@@ -166,6 +171,11 @@ pub fn watch(root: &Path) -> notify::Result<(SiteWatcher, Receiver<WatchEvent>)>
 }
 
 impl SiteWatcher {
+    /// A sender of changes into the watcher's channel, as if the files had been saved.
+    pub fn announcer(&self) -> std::sync::mpsc::Sender<WatchEvent> {
+        self.tx.clone()
+    }
+
     /// Watches anew each folder of [`FOLDERS`] whose own path is in `paths` (created,
     /// removed, moved away or back). Returns the folders that could not be watched, with
     /// the reason.

@@ -382,3 +382,33 @@ fn serve_never_serves_a_static_file_turned_into_a_link_out_of_the_site() {
     assert_eq!(status, 404, "{body}");
     assert!(!body.contains("private key"), "{body}");
 }
+
+#[test]
+fn serve_resizes_a_changed_image_in_the_background_and_re_renders_its_page() {
+    let site = one_article_site()
+        .article(
+            "pic.md",
+            &article("Picture", "2025-01-21", "", "![Chart](/c.png)"),
+        )
+        .bytes("static/c.png", &crate::images::png(300, 100));
+    let serve = Serving::start(&site, &[]);
+    serve.wait_for_text("/2025/01/pic/", r#"width="300" height="100""#);
+    let (_, before) = serve.get("/2025/01/pic/");
+    let old = crate::images::variant_hash(&before);
+    assert_eq!(serve.get(&format!("/_img/{old}-300.webp")).0, 200);
+    // A new picture and a text edit in one save: the text is rebuilt at once, the
+    // picture's page once its variants are made.
+    std::fs::write(
+        site.root().join("static/c.png"),
+        crate::images::png(300, 200),
+    )
+    .unwrap();
+    retitle(&site, "New headline");
+    serve.wait_for_text("/", "New headline");
+    serve.wait_for_text("/2025/01/pic/", r#"width="300" height="200""#);
+    let (_, after) = serve.get("/2025/01/pic/");
+    let new = crate::images::variant_hash(&after);
+    assert_ne!(old, new);
+    assert_eq!(serve.get(&format!("/_img/{new}-300.webp")).0, 200);
+    assert_eq!(serve.get(&format!("/_img/{new}-300.png")).0, 200);
+}
