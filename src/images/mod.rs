@@ -27,7 +27,7 @@ pub mod settings;
 
 pub use cache::{ensure, CacheReport, CACHE_DIR};
 pub use html::{body_picture, srcset, SrcSets};
-pub use identify::{identify, Format};
+pub use identify::{identify, load_index, save_index, Format};
 pub use settings::{Settings, IMAGES_KEYS};
 
 use std::path::PathBuf;

@@ -56,9 +56,13 @@ pub fn load_config(options: &BuildOptions) -> Result<Config, BuildError> {
     }
 }
 
-/// Renders the whole site into memory.
+/// Renders the whole site into memory, as `digest check` does: without making image
+/// variants (it writes nothing, the image cache included), so their files are listed but
+/// may not exist.
 pub fn render_site(options: &BuildOptions) -> Result<Built, BuildError> {
-    Session::new(options.clone()).rebuild(&Changes::everything())
+    Session::new(options.clone())
+        .without_making_images()
+        .rebuild(&Changes::everything())
 }
 
 /// Builds the site and swaps it into the output folder.

@@ -92,6 +92,8 @@ pub struct Session {
     model: Option<quick::Model>,
     /// What the last update's image stage did.
     images: crate::images::CacheReport,
+    /// Whether `update` makes the image variants missing from the cache.
+    make_images: bool,
 }
 
 /// What is loaded besides articles; replaced whole when it changes.
@@ -127,7 +129,15 @@ impl Session {
             last: None,
             model: None,
             images: Default::default(),
+            make_images: true,
         }
+    }
+
+    /// A session that never makes image variants (for `digest check`, which writes
+    /// nothing): pages still name them.
+    pub fn without_making_images(mut self) -> Session {
+        self.make_images = false;
+        self
     }
 
     pub fn options(&self) -> &BuildOptions {
@@ -308,8 +318,15 @@ impl Session {
             .articles
             .iter()
             .flat_map(|a| a.rasters.iter().map(move |u| (a.path.as_path(), u)));
-        self.images =
-            crate::images::ensure(root, &loaded.config.images, uses).map_err(BuildError)?;
+        if self.make_images {
+            self.images =
+                crate::images::ensure(root, &loaded.config.images, uses).map_err(BuildError)?;
+            let sources = site.articles.iter().flat_map(|a| &a.rasters);
+            crate::images::save_index(
+                &root.join(crate::images::CACHE_DIR),
+                sources.map(|u| u.raster.source.as_path()),
+            );
+        }
         let loaded = self.loaded.as_mut().expect("loaded above");
         loaded.all_copies = Arc::new(published_copies(
             &loaded.copies,
@@ -323,6 +340,8 @@ impl Session {
     fn reload_all(&mut self) -> Result<(), BuildError> {
         let config = load_config(&self.options)?;
         let root = self.options.root.clone();
+        // The image hashes an earlier build kept: unchanged images are not read again.
+        crate::images::load_index(&root.join(crate::images::CACHE_DIR));
         let taxonomies = config.term_taxonomy_names();
         let env = RenderEnv {
             highlighter: &self.highlighter,

@@ -88,8 +88,15 @@ fn a_rebuild_reuses_the_cache_and_a_changed_image_gets_new_variants() {
     let first = variant_hash(&site.output("2025/01/r1/index.html"));
     let cached = cache_file(&site, &format!("{first}-800.webp"));
     let made = std::fs::metadata(&cached).unwrap().modified().unwrap();
+    // The images' hashes are kept too: a warm build reads no image, and writes no index.
+    let index = site.root().join(".digest-cache/images/hashes.txt");
+    let indexed = std::fs::metadata(&index).unwrap().modified().unwrap();
     std::thread::sleep(std::time::Duration::from_millis(20));
     let out = site.build_ok();
+    assert_eq!(
+        std::fs::metadata(&index).unwrap().modified().unwrap(),
+        indexed
+    );
     assert!(
         !out.contains("resized"),
         "a warm rebuild resizes nothing: {out}"
@@ -278,4 +285,21 @@ fn serve_makes_the_variants_of_a_changed_image_and_re_renders_its_page() {
     assert!(!again.changed.contains(&"2025/02/b/index.html".to_string()));
     assert!(served(&again, &format!("{after}-300.webp")).is_some_and(|p| p.is_file()));
     assert!(served(&again, &format!("{before}-300.webp")).is_none());
+}
+
+#[test]
+fn check_writes_no_image_cache() {
+    let site = folder_article(TestSite::new(), LEAD_JPG, "Body.")
+        .bytes(&format!("{R1}/lead.jpg"), &jpeg(900, 600));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_digest"))
+        .arg("check")
+        .current_dir(site.root())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!site.root().join(".digest-cache").exists());
 }
