@@ -37,7 +37,7 @@ pub const OUTPUT_DIR: &str = "_img";
 
 /// Bumped whenever the processing changes the bytes it makes (another filter, encoder
 /// options), so that old cached variants are not reused.
-const PIPELINE_VERSION: u32 = 1;
+const PIPELINE_VERSION: u32 = 2;
 
 /// A local raster image a page shows, as the loader found it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

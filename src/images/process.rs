@@ -87,8 +87,15 @@ pub fn make(
         let pixels = decode(raster, widest)?;
         let mut resizer = Resizer::new();
         for v in variants {
-            let sized = resize(&mut resizer, &pixels, v.width, v.height)?;
-            let bytes = encode(&sized, v, raster.format, settings.quality)?;
+            // The fallback at the image's own size is the file itself: re-encoding it
+            // would only lose quality (or, for a palette PNG, grow it).
+            let own = !v.webp && v.width == raster.width && raster.format != Format::Gif;
+            let bytes = if own {
+                std::fs::read(&raster.source).map_err(|e| format!("cannot read it: {e}"))?
+            } else {
+                let sized = resize(&mut resizer, &pixels, v.width, v.height)?;
+                encode(&sized, v, raster.format, settings.quality)?
+            };
             write(dir, &v.name, &bytes).map_err(|e| format!("cannot write its variant: {e}"))?;
         }
         Ok(())
@@ -237,10 +244,20 @@ fn encode(
         } else {
             webp::PixelLayout::Rgb
         };
-        let memory = webp::Encoder::new(&pixels.data, layout, w, h)
+        let encoder = webp::Encoder::new(&pixels.data, layout, w, h);
+        let lossy = encoder
             .encode_simple(false, f32::from(quality))
             .map_err(|e| failed(&format!("{e:?}")))?;
-        return Ok(memory.to_vec());
+        // PNG and GIF are mostly charts, logos and screenshots, which lossless WebP often
+        // holds in fewer bytes than lossy: the smaller of the two.
+        if source != Format::Jpeg {
+            if let Ok(lossless) = encoder.encode_simple(true, 75.0) {
+                if lossless.len() < lossy.len() {
+                    return Ok(lossless.to_vec());
+                }
+            }
+        }
+        return Ok(lossy.to_vec());
     }
     let mut out = Vec::new();
     match source {
@@ -250,9 +267,13 @@ fn encode(
                 .map_err(|e| failed(&e))?;
         }
         _ => {
-            image::codecs::png::PngEncoder::new(&mut out)
-                .write_image(&pixels.data, w, h, color)
-                .map_err(|e| failed(&e))?;
+            image::codecs::png::PngEncoder::new_with_quality(
+                &mut out,
+                image::codecs::png::CompressionType::Best,
+                image::codecs::png::FilterType::Adaptive,
+            )
+            .write_image(&pixels.data, w, h, color)
+            .map_err(|e| failed(&e))?;
         }
     }
     Ok(out)

@@ -66,6 +66,11 @@ fn variants_have_the_configured_widths_and_are_never_upscaled() {
         );
     }
     assert!(!site.exists(&format!("_img/{small}-1200.png")));
+    // The fallback at its own width is the file itself.
+    assert_eq!(
+        std::fs::read(site.out_path(&format!("_img/{small}-1000.png"))).unwrap(),
+        png(1000, 400)
+    );
     assert!(body.contains(&format!(
         r#"srcset="/_img/{small}-480.webp 480w, /_img/{small}-800.webp 800w, /_img/{small}-1000.webp 1000w""#
     )), "{body}");
