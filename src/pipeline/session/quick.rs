@@ -193,6 +193,7 @@ fn patch(
     }
     let site: &Site = site;
     let old_templates = if templates {
+        model.kept.restyled();
         let new = loaded.theme.versions();
         Some(std::mem::replace(&mut model.template_versions, new))
     } else {
