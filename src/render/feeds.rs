@@ -5,7 +5,7 @@ use serde::Serialize;
 use serde_json::Value;
 use tera::Context;
 
-use super::plan::Feed;
+use super::plan::{term_path, Feed};
 use super::renderer::Renderer;
 
 /// A feed, as `feed` in `atom.xml`.
@@ -50,7 +50,7 @@ impl Renderer<'_> {
                 let t = &group.terms[id];
                 (
                     format!("{}: {}", self.config.title, t.name),
-                    format!("{}/{}/", group.name, t.slug),
+                    term_path(&group.name, &t.slug),
                     &t.articles,
                 )
             }

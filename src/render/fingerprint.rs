@@ -18,7 +18,7 @@ use super::plan::{listing, Feed, PageJob, PageKind};
 use super::renderer::page_view;
 use super::term_pages::{company_timeline, profile_view, related_companies, term_facts};
 use super::timeline_pages::shown_months;
-use crate::config::Config;
+use crate::config::{Config, COMPANIES};
 use crate::hash::Fnv;
 use crate::site::{Site, Term};
 
@@ -50,7 +50,7 @@ impl Versions {
         // A company page also lists the companies named beside it.
         let company = |(id, t): (usize, &Term)| {
             let mut h = Fnv::default();
-            term_facts(config, site, "companies", t).hash(&mut h);
+            term_facts(config, site, COMPANIES, t).hash(&mut h);
             for c in related_companies(site, id) {
                 (&site.companies[c].name, &site.companies[c].slug).hash(&mut h);
             }

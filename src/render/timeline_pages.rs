@@ -1,6 +1,7 @@
 //! The timeline pages: `/timeline/` (the latest months) and `/timeline/YYYY/` (one year),
 //! so that no page grows with the whole archive.
 
+use crate::config::COMPANIES;
 use serde::Serialize;
 use std::ops::Range;
 
@@ -121,7 +122,7 @@ fn entry_view(r: &Renderer<'_>, entry: Entry) -> EntryView {
     let url = r.config.url(&article.path_in_site());
     let links = |ids: &[usize]| -> Vec<TermLink> {
         ids.iter()
-            .map(|&c| term_link(r.config, "companies", &site.companies[c]))
+            .map(|&c| term_link(r.config, COMPANIES, &site.companies[c]))
             .collect()
     };
     match entry {

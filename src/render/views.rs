@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::plan::{taxonomy_path, term_path, EDITIONS_INDEX};
-use crate::config::Config;
+use crate::config::{Config, COMPANIES};
 use crate::content::image::LeadImage;
 use crate::content::markdown::TocEntry;
 use crate::content::{Article, Source};
@@ -208,7 +208,7 @@ pub fn article_card<'a>(config: &Config, site: &'a Site, index: usize) -> Articl
         summary_text: &a.summary_text,
         companies: site.article_companies[index]
             .iter()
-            .map(|&c| term_link(config, "companies", &site.companies[c]))
+            .map(|&c| term_link(config, COMPANIES, &site.companies[c]))
             .collect(),
         taxonomies: site
             .taxonomies
@@ -258,7 +258,7 @@ pub fn article_view(
                 anchor: &e.anchor,
                 companies: ids
                     .iter()
-                    .map(|&c| term_link(config, "companies", &site.companies[c]))
+                    .map(|&c| term_link(config, COMPANIES, &site.companies[c]))
                     .collect(),
             })
             .collect(),
