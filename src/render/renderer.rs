@@ -37,7 +37,7 @@ pub struct Renderer<'a> {
     /// macro call in each was up to 12-16 % of the render phase's CPU (bench/HISTORY.md).
     card_html: Vec<OnceLock<Result<Value, Diagnostic>>>,
     /// Every article index, newest first: the home page's list.
-    all: Vec<usize>,
+    pub(super) all: Vec<usize>,
     /// What every page of a company repeats (profile, chart, timeline, related companies),
     /// made on first use and lent, so a company's 500 pages do not remake it 500 times.
     company_heads: Shelf,

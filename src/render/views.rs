@@ -58,8 +58,9 @@ pub struct TermLink {
     pub url: String,
 }
 
-/// What lists show of an article: the `article` in lists, feeds and cards.
-#[derive(Serialize)]
+/// What lists show of an article: the `article` in lists, feeds and cards. Hashed (with
+/// the article's [`EventView`]s, which timelines show) for the article's card version.
+#[derive(Serialize, Hash)]
 pub struct ArticleCard<'a> {
     pub title: &'a str,
     /// Site-internal URL, with the base path.
@@ -78,7 +79,7 @@ pub struct ArticleCard<'a> {
 }
 
 /// An article's terms in one taxonomy.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct TermsOf {
     /// The taxonomy's name (`tags`) and title (`Topics`).
     pub name: String,
@@ -87,7 +88,7 @@ pub struct TermsOf {
 }
 
 /// An event as an article page shows it.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct EventView<'a> {
     pub date: DateView,
     pub title: &'a str,
@@ -229,6 +230,25 @@ pub fn article_card<'a>(config: &Config, site: &'a Site, index: usize) -> Articl
     }
 }
 
+/// The events of article `index`, as its page shows them (and, with other words, the
+/// timelines).
+pub fn event_views<'a>(config: &Config, site: &'a Site, index: usize) -> Vec<EventView<'a>> {
+    let a: &Article = &site.articles[index];
+    a.events
+        .iter()
+        .zip(&site.event_companies[index])
+        .map(|(e, ids)| EventView {
+            date: DateView::from(&e.date),
+            title: &e.title,
+            anchor: &e.anchor,
+            companies: ids
+                .iter()
+                .map(|&c| term_link(config, COMPANIES, &site.companies[c]))
+                .collect(),
+        })
+        .collect()
+}
+
 /// Everything an article page shows as `article`: its `card` (already serialised for the
 /// lists) with the [`ArticleBody`] fields added, so the card's fields are not built and
 /// serialised a second time. Returns the view and the names of the fields added (taken off
@@ -248,20 +268,7 @@ pub fn article_view(
         toc: &a.toc,
         word_count: a.word_count,
         sources: &a.sources,
-        events: a
-            .events
-            .iter()
-            .zip(&site.event_companies[index])
-            .map(|(e, ids)| EventView {
-                date: DateView::from(&e.date),
-                title: &e.title,
-                anchor: &e.anchor,
-                companies: ids
-                    .iter()
-                    .map(|&c| term_link(config, COMPANIES, &site.companies[c]))
-                    .collect(),
-            })
-            .collect(),
+        events: event_views(config, site, index),
     };
     let mut view = card;
     let mut added = Vec::new();

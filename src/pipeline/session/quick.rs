@@ -186,7 +186,7 @@ fn patch(
     for e in edits {
         site.articles[e.index] = Arc::clone(&e.article);
         search_changed |= model.search.update(site, e.index);
-        if model.versions.update(site, e.index) {
+        if model.versions.update(config, site, e.index) {
             cards_changed.push(e.index);
         }
         model.kept.edited(site, e.index);
