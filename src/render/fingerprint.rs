@@ -22,11 +22,12 @@ use super::plan::{listing, Feed, PageJob, PageKind};
 use super::renderer::page_view;
 use super::term_pages::{company_timeline, profile_view, related_companies, term_facts};
 use super::timeline_pages::shown_months;
-use super::views::{article_card, event_views};
+use super::views::{article_card, card_value, event_views};
 use crate::config::{Config, COMPANIES};
 use crate::hash::Fnv;
 use crate::site::{Site, Term};
 use rayon::prelude::*;
+use serde_json::Value;
 
 /// Per-article versions, computed once per rebuild.
 pub struct Versions {
@@ -44,11 +45,8 @@ pub struct Versions {
 }
 
 impl Versions {
-    pub fn of(site: &Site, config: &Config) -> Versions {
-        let card: Vec<u64> = (0..site.articles.len())
-            .into_par_iter()
-            .map(|i| card_version(config, site, i))
-            .collect();
+    /// The versions of `site`, given each article's card version (see [`cards`]).
+    pub fn of(site: &Site, config: &Config, card: Vec<u64>) -> Versions {
         let full = card
             .iter()
             .zip(&site.articles)
@@ -107,8 +105,24 @@ fn full_version(card: u64, a: &crate::content::Article) -> u64 {
     crate::hash::of(&(card, a.source_hash, &a.image))
 }
 
-/// What lists, timelines and feeds' headers show of article `i`: its card and its events,
-/// hashed as the templates are given them.
+/// Article `i`'s card serialised for the renderer, and its card version: what lists,
+/// timelines and feeds' headers show of it (its card and its events), hashed as the
+/// templates are given them.
+pub fn card(config: &Config, site: &Site, i: usize) -> (Value, u64) {
+    let view = article_card(config, site, i);
+    let version = crate::hash::of(&(&view, event_views(config, site, i)));
+    (card_value(&view), version)
+}
+
+/// Every article's [`card`] and card version, made in parallel.
+pub fn cards(config: &Config, site: &Site) -> (Vec<Value>, Vec<u64>) {
+    (0..site.articles.len())
+        .into_par_iter()
+        .map(|i| card(config, site, i))
+        .unzip()
+}
+
+/// Article `i`'s card version alone.
 fn card_version(config: &Config, site: &Site, i: usize) -> u64 {
     crate::hash::of(&(article_card(config, site, i), event_views(config, site, i)))
 }

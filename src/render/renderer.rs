@@ -15,7 +15,7 @@ use super::loans::{put, Loan, PageContext, Shelf, ShelfId};
 use super::plan::{listing, page_count, pager_path, Listing, PageJob, PageKind};
 use super::templates::Theme;
 use super::timeline_pages::month_view;
-use super::views::{article_card, article_view, site_view};
+use super::views::{article_card, article_view, card_value, site_view};
 use crate::config::Config;
 use crate::error::Diagnostic;
 use crate::output::{OutputFile, Sink};
@@ -89,7 +89,7 @@ impl Kept {
 
 /// Article `i`'s card, serialised once and lent to every page that shows it.
 pub fn card(config: &Config, site: &Site, i: usize) -> Value {
-    serde_json::to_value(article_card(config, site, i)).unwrap_or(Value::Null)
+    card_value(&article_card(config, site, i))
 }
 
 /// A standalone page as `page.html` sees it (`page`): serialised for the page, and hashed

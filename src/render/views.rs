@@ -230,6 +230,11 @@ pub fn article_card<'a>(config: &Config, site: &'a Site, index: usize) -> Articl
     }
 }
 
+/// A card as templates are given it.
+pub fn card_value(card: &ArticleCard<'_>) -> Value {
+    serde_json::to_value(card).unwrap_or(Value::Null)
+}
+
 /// The events of article `index`, as its page shows them (and, with other words, the
 /// timelines).
 pub fn event_views<'a>(config: &Config, site: &'a Site, index: usize) -> Vec<EventView<'a>> {
