@@ -22,7 +22,7 @@ use super::plan::{listing, Feed, PageJob, PageKind};
 use super::renderer::page_view;
 use super::term_pages::{company_timeline, profile_view, related_companies, term_facts};
 use super::timeline_pages::shown_months;
-use super::views::{article_card, card_value, event_views};
+use super::views::{article_card, card_value, event_views, ArticleCard};
 use crate::config::{Config, COMPANIES};
 use crate::hash::Fnv;
 use crate::site::{Site, Term};
@@ -110,7 +110,7 @@ fn full_version(card: u64, a: &crate::content::Article) -> u64 {
 /// templates are given them.
 pub fn card(config: &Config, site: &Site, i: usize) -> (Value, u64) {
     let view = article_card(config, site, i);
-    let version = crate::hash::of(&(&view, event_views(config, site, i)));
+    let version = version_of(config, site, i, &view);
     (card_value(&view), version)
 }
 
@@ -124,7 +124,12 @@ pub fn cards(config: &Config, site: &Site) -> (Vec<Value>, Vec<u64>) {
 
 /// Article `i`'s card version alone.
 fn card_version(config: &Config, site: &Site, i: usize) -> u64 {
-    crate::hash::of(&(article_card(config, site, i), event_views(config, site, i)))
+    version_of(config, site, i, &article_card(config, site, i))
+}
+
+/// The card version of article `i`, whose card view is `view`.
+fn version_of(config: &Config, site: &Site, i: usize, view: &ArticleCard<'_>) -> u64 {
+    crate::hash::of(&(view, event_views(config, site, i)))
 }
 
 /// One page's fingerprint, and the articles it read.
