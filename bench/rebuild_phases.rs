@@ -15,7 +15,7 @@ use std::time::Instant;
 use digest::content::highlight::Highlighter;
 use digest::content::{load_articles, Content, RenderEnv};
 use digest::pipeline::{BuildOptions, Changes, Session};
-use digest::render::fingerprint::{fingerprint, Inputs, Versions};
+use digest::render::fingerprint::{cards, fingerprint, Inputs, Versions};
 use digest::render::site_files;
 use digest::site::Site;
 
@@ -138,7 +138,10 @@ fn main() {
     .expect("site");
     println!("Site::from_content: {:.1} ms", ms(t));
     let t = Instant::now();
-    let versions = Versions::of(&site, &config);
+    let (_, card_versions) = cards(&config, &site);
+    println!("cards and their versions: {:.1} ms", ms(t));
+    let t = Instant::now();
+    let versions = Versions::of(&site, &config, card_versions);
     println!("Versions::of: {:.1} ms", ms(t));
     let t = Instant::now();
     let jobs = digest::render::plan(&site, &config, &["style.css".to_string()]);

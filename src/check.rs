@@ -1,15 +1,18 @@
 //! `digest check`: builds the site in memory (writing nothing), then checks what a build
 //! accepts but an editor would want to know: broken internal links and anchors, near-
 //! duplicate company or tag names, articles without a summary, events far from their
-//! article's date, future-dated articles, and drafts. Links in Markdown whose URL scheme is
-//! not allowed (`javascript:`, `data:`...: the build shows them as text) are errors.
+//! article's date, future-dated articles, drafts, and Markdown images without alt text.
+//! Links in Markdown whose URL scheme is not allowed (`javascript:`, `data:`...: the build
+//! shows them as text) are errors.
 
 mod near;
 
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use crate::content::front_matter::edit_distance;
+use crate::content::front_matter::{edit_distance, normalize, split};
+use crate::content::markdown;
+use crate::content::positions::line_cols;
 use crate::error::{BuildError, Diagnostic};
 use crate::pipeline::{render_site, BuildOptions, Built};
 use crate::slug::name_key;
@@ -37,7 +40,44 @@ pub fn check(options: &BuildOptions, today: &str) -> Result<Report, BuildError> 
     check_links(&built, &mut report);
     report.errors.extend(unsafe_links(&built.site));
     check_content(&built.site, today, &mut report);
+    report
+        .warnings
+        .extend(images_without_alt(&options.root, &built.site));
     Ok(report)
+}
+
+/// A warning at each Markdown image without alt text, in every Markdown file of the site.
+fn images_without_alt(root: &Path, site: &crate::site::Site) -> Vec<Diagnostic> {
+    let articles = site.articles.iter().map(|a| &a.path);
+    let pages = site.pages.iter().map(|p| &p.path);
+    let profiles = site.profiles.iter().map(|p| &p.path);
+    let intros = site.edition_intros.iter().map(|i| &i.path);
+    let mut warnings = Vec::new();
+    for path in articles.chain(pages).chain(profiles).chain(intros) {
+        // The build read and checked each of these files; one that changed since is
+        // checked on the next run.
+        let Ok(text) = std::fs::read_to_string(root.join(path)) else {
+            continue;
+        };
+        let text = normalize(&text);
+        let Ok(split) = split(path, &text) else {
+            continue;
+        };
+        let images = markdown::images_without_alt(split.body);
+        let offsets: Vec<usize> = images.iter().map(|(offset, _)| *offset).collect();
+        for ((_, url), (line, col)) in images.iter().zip(line_cols(split.body, &offsets)) {
+            warnings.push(Diagnostic::at(
+                path,
+                line + split.body_line - 1,
+                col,
+                format!(
+                    "the image `{url}` has no alt text: say what it shows between the brackets, \
+                     `![What the chart shows]({url})`, for readers who cannot see it"
+                ),
+            ));
+        }
+    }
+    warnings
 }
 
 /// The Markdown links and images that the build left out for their URL's scheme, each at

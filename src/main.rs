@@ -81,7 +81,7 @@ enum Command {
     },
     /// Check the site without writing it: broken internal links and anchors (errors), and
     /// near-duplicate company or tag names, missing summaries, events far from their
-    /// article, future-dated articles and drafts (warnings).
+    /// article, future-dated articles, drafts and images without alt text (warnings).
     Check {
         #[arg(short, long, default_value = ".")]
         root: PathBuf,

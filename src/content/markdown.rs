@@ -279,6 +279,36 @@ fn unsafe_links(markdown: &str) -> Vec<UnsafeLink> {
         .collect()
 }
 
+/// The images of `markdown` without alt text (`![](chart.png)`), each as its byte offset and
+/// URL, in order: for `digest check`, which warns of them (a screen reader has nothing to
+/// say of such an image).
+pub fn images_without_alt(markdown: &str) -> Vec<(usize, String)> {
+    // Per open image (images may sit in another's alt text): its offset, URL and whether
+    // any alt text was seen.
+    let mut open: Vec<(usize, String, bool)> = Vec::new();
+    let mut found = Vec::new();
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                open.push((range.start, dest_url.into_string(), false));
+            }
+            Event::End(TagEnd::Image) => {
+                if let Some((offset, url, false)) = open.pop() {
+                    found.push((offset, url));
+                }
+            }
+            Event::Text(t) | Event::Code(t) if !t.trim().is_empty() => {
+                if let Some(image) = open.last_mut() {
+                    image.2 = true;
+                }
+            }
+            _ => {}
+        }
+    }
+    found.sort_unstable();
+    found
+}
+
 /// Collects the events of the element just opened, through its end, keeping nesting.
 fn take_until_end<'a>(parser: &mut Parser<'a>) -> Vec<Event<'a>> {
     let mut depth = 1usize;
@@ -491,6 +521,22 @@ mod tests {
         let r = md("```rust\nfn main() {}\n```\n");
         assert!(r.html.contains("hl-"));
         assert!(r.word_count >= 2);
+    }
+
+    #[test]
+    fn images_without_alt_text_are_found_at_their_offsets() {
+        let md = "![](a.png) and ![A chart](b.png)\n\n![ ](c.png)\n\n![`x`](d.png) ![![](f.png)](e.png)\n";
+        let found = images_without_alt(md);
+        let at = |needle: &str| md.find(needle).unwrap();
+        assert_eq!(
+            found,
+            vec![
+                (at("![](a.png)"), "a.png".to_string()),
+                (at("![ ](c.png)"), "c.png".to_string()),
+                (at("![![](f.png)](e.png)"), "e.png".to_string()),
+                (at("![](f.png)"), "f.png".to_string()),
+            ]
+        );
     }
 
     #[test]

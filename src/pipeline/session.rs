@@ -20,8 +20,8 @@ use crate::content::{
 use crate::error::{BuildError, Diagnostic, Diagnostics};
 use crate::hash::Fnv;
 use crate::output::{Claim, CopiedFile, OutputFile, Sink, Staging};
-use crate::render::fingerprint::{fingerprint, Fingerprint, Inputs, Readers, Versions};
-use crate::render::renderer::{card, Kept};
+use crate::render::fingerprint::{self, fingerprint, Fingerprint, Inputs, Readers, Versions};
+use crate::render::renderer::Kept;
 use crate::render::site_files::{self, SearchIndex};
 use crate::render::{plan, PageJob, Renderer, Theme};
 use crate::site::Site;
@@ -514,7 +514,9 @@ fn render_to_memory(
     let config = &loaded.config;
     let site = &*site_arc;
     let jobs = planned_jobs(loaded, site);
-    let versions = Versions::of(site, config);
+    // The cards' views are made once, for the renderer and for the fingerprints.
+    let (cards, card_versions) = fingerprint::cards(config, site);
+    let versions = Versions::of(site, config, card_versions);
     let inputs = Inputs {
         site,
         versions: &versions,
@@ -541,10 +543,6 @@ fn render_to_memory(
         .cloned()
         .collect();
     let sink = MemorySink::default();
-    let cards = (0..site.articles.len())
-        .into_par_iter()
-        .map(|i| card(config, site, i))
-        .collect();
     let renderer = Renderer::with_cards(config, site, &loaded.theme, cards);
     let rendered_count = renderer.render_into(&stale, &sink).map_err(BuildError)?;
     let kept = renderer.into_kept();

@@ -4,6 +4,7 @@
 //! absolute URLs) and the editions' Atom feed (`/editions/atom.xml`, each entry a whole
 //! roundup).
 
+use crate::config::COMPANIES;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -296,8 +297,8 @@ pub fn edition_groups(config: &Config, site: &Site, edition: &Edition) -> Vec<Gr
             let term = company.map(|c| &site.companies[c]);
             Group {
                 name: term.map_or_else(|| "Also in this edition".into(), |t| t.name.clone()),
-                company: term.map(|t| term_link(config, "companies", t)),
-                permalink: term.map(|t| config.permalink(&term_path("companies", &t.slug))),
+                company: term.map(|t| term_link(config, COMPANIES, t)),
+                permalink: term.map(|t| config.permalink(&term_path(COMPANIES, &t.slug))),
                 articles,
                 events: events
                     .iter()

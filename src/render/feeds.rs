@@ -5,8 +5,10 @@ use serde::Serialize;
 use serde_json::Value;
 use tera::Context;
 
-use super::plan::Feed;
+use super::plan::{term_path, Feed};
 use super::renderer::Renderer;
+use crate::config::{Config, COMPANIES};
+use crate::site::Site;
 
 /// A feed, as `feed` in `atom.xml`.
 #[derive(Serialize)]
@@ -31,34 +33,61 @@ pub(super) struct FeedEntry<'a> {
     pub updated: String,
 }
 
+/// What a feed of articles holds: its title, the page it follows (a path in the site) and
+/// its entries, the newest `feed_limit` articles; for rendering it and for its fingerprint
+/// alike.
+pub struct FeedItems<'s> {
+    pub title: String,
+    pub page: String,
+    pub articles: &'s [usize],
+}
+
+/// What feed `feed` holds (`all`: every article index, newest first); `None` for the
+/// editions' feed, which holds editions.
+pub fn feed_items<'s>(
+    config: &Config,
+    site: &'s Site,
+    all: &'s [usize],
+    feed: Feed,
+) -> Option<FeedItems<'s>> {
+    let (title, page, articles): (String, String, &[usize]) = match feed {
+        Feed::Editions => return None,
+        Feed::Site => (config.title.clone(), String::new(), all),
+        Feed::Company(id) => {
+            let c = &site.companies[id];
+            (
+                format!("{}: {}", config.title, c.name),
+                term_path(COMPANIES, &c.slug),
+                &c.articles,
+            )
+        }
+        Feed::Term { tax, id } => {
+            let group = &site.taxonomies[tax];
+            let t = &group.terms[id];
+            (
+                format!("{}: {}", config.title, t.name),
+                term_path(&group.name, &t.slug),
+                &t.articles,
+            )
+        }
+    };
+    Some(FeedItems {
+        title,
+        page,
+        articles: &articles[..articles.len().min(config.feed_limit)],
+    })
+}
+
 impl Renderer<'_> {
     pub(super) fn feed(&self, ctx: &mut Context, feed: Feed, path: &str) {
         let site = self.site;
-        let (title, page, articles): (String, String, &[usize]) = match feed {
-            Feed::Editions => return self.editions_feed(ctx, path),
-            Feed::Site => (self.config.title.clone(), String::new(), &[]),
-            Feed::Company(id) => {
-                let c = &site.companies[id];
-                (
-                    format!("{}: {}", self.config.title, c.name),
-                    format!("companies/{}/", c.slug),
-                    &c.articles,
-                )
-            }
-            Feed::Term { tax, id } => {
-                let group = &site.taxonomies[tax];
-                let t = &group.terms[id];
-                (
-                    format!("{}: {}", self.config.title, t.name),
-                    format!("{}/{}/", group.name, t.slug),
-                    &t.articles,
-                )
-            }
-        };
-        let limit = self.config.feed_limit;
-        let indices: Vec<usize> = match feed {
-            Feed::Site => (0..site.articles.len().min(limit)).collect(),
-            _ => articles.iter().take(limit).copied().collect(),
+        let Some(FeedItems {
+            title,
+            page,
+            articles: indices,
+        }) = feed_items(self.config, site, &self.all, feed)
+        else {
+            return self.editions_feed(ctx, path);
         };
         let entries: Vec<FeedEntry> = indices
             .iter()

@@ -1,10 +1,13 @@
 //! Page fingerprints: a hash of everything a planned page shows, computed from the site
 //! model without rendering. A rebuild renders only the pages whose fingerprint changed.
 //!
-//! Two versions per article: the *card* version (what lists, timelines and feeds' headers
-//! show: title, dates, summary, companies, other terms, events) and the *full* version (the card
-//! plus the body and the lead image). Editing only an article's body changes only pages that
-//! show its body.
+//! Each page kind's fingerprint is made from what its page is given, by the same functions
+//! that decide it for rendering (`listing`, `shown_months`, `edition_groups`, `feed_items`,
+//! `term_facts`, `profile_view`, `page_view`...). Two versions per article: the *card*
+//! version (a hash of its [`ArticleCard`](super::views::ArticleCard) and event views, what
+//! lists, timelines and feeds' headers show) and the *full* version (the card plus the source
+//! text and the lead image). Editing only an article's body changes only pages that show its
+//! body.
 //!
 //! A fingerprint also says which articles it read (their versions, or their events): the
 //! [`Readers`] of an article are the pages to fingerprint again when only that article's
@@ -14,13 +17,17 @@
 use std::hash::{Hash, Hasher};
 
 use super::edition_pages::{edition_groups, edition_link};
+use super::feeds::feed_items;
 use super::plan::{listing, Feed, PageJob, PageKind};
 use super::renderer::page_view;
 use super::term_pages::{company_timeline, profile_view, related_companies, term_facts};
 use super::timeline_pages::shown_months;
-use crate::config::Config;
+use super::views::{article_card, card_value, event_views, ArticleCard};
+use crate::config::{Config, COMPANIES};
 use crate::hash::Fnv;
 use crate::site::{Site, Term};
+use rayon::prelude::*;
+use serde_json::Value;
 
 /// Per-article versions, computed once per rebuild.
 pub struct Versions {
@@ -38,10 +45,8 @@ pub struct Versions {
 }
 
 impl Versions {
-    pub fn of(site: &Site, config: &Config) -> Versions {
-        let card: Vec<u64> = (0..site.articles.len())
-            .map(|i| card_version(site, i))
-            .collect();
+    /// The versions of `site`, given each article's card version (see [`cards`]).
+    pub fn of(site: &Site, config: &Config, card: Vec<u64>) -> Versions {
         let full = card
             .iter()
             .zip(&site.articles)
@@ -50,7 +55,7 @@ impl Versions {
         // A company page also lists the companies named beside it.
         let company = |(id, t): (usize, &Term)| {
             let mut h = Fnv::default();
-            term_facts(config, site, "companies", t).hash(&mut h);
+            term_facts(config, site, COMPANIES, t).hash(&mut h);
             for c in related_companies(site, id) {
                 (&site.companies[c].name, &site.companies[c].slug).hash(&mut h);
             }
@@ -85,8 +90,8 @@ impl Versions {
 
     /// Recomputes article `i`'s versions after its `Arc<Article>` was replaced in `site`
     /// without moving it or changing its companies and terms; says whether its card changed.
-    pub fn update(&mut self, site: &Site, i: usize) -> bool {
-        let card = card_version(site, i);
+    pub fn update(&mut self, config: &Config, site: &Site, i: usize) -> bool {
+        let card = card_version(config, site, i);
         let changed = card != self.card[i];
         self.card[i] = card;
         self.full[i] = full_version(card, &site.articles[i]);
@@ -100,32 +105,31 @@ fn full_version(card: u64, a: &crate::content::Article) -> u64 {
     crate::hash::of(&(card, a.source_hash, &a.image))
 }
 
-fn card_version(site: &Site, i: usize) -> u64 {
-    let a = &site.articles[i];
-    let mut h = Fnv::default();
-    (
-        &a.title,
-        a.date.timestamp(),
-        a.updated.map(|d| d.timestamp()),
-        &a.summary_html,
-    )
-        .hash(&mut h);
-    (&a.slug, a.reading_minutes()).hash(&mut h);
-    for &c in &site.article_companies[i] {
-        (&site.companies[c].name, &site.companies[c].slug).hash(&mut h);
-    }
-    for group in &site.taxonomies {
-        for &t in &group.article_terms[i] {
-            (&group.name, &group.terms[t].name, &group.terms[t].slug).hash(&mut h);
-        }
-    }
-    for (e, event) in a.events.iter().enumerate() {
-        (event.date.timestamp(), &event.title, &event.anchor).hash(&mut h);
-        for &c in &site.event_companies[i][e] {
-            site.companies[c].name.hash(&mut h);
-        }
-    }
-    h.finish()
+/// Article `i`'s card serialised for the renderer, and its card version: what lists,
+/// timelines and feeds' headers show of it (its card and its events), hashed as the
+/// templates are given them.
+pub fn card(config: &Config, site: &Site, i: usize) -> (Value, u64) {
+    let view = article_card(config, site, i);
+    let version = version_of(config, site, i, &view);
+    (card_value(&view), version)
+}
+
+/// Every article's [`card`] and card version, made in parallel.
+pub fn cards(config: &Config, site: &Site) -> (Vec<Value>, Vec<u64>) {
+    (0..site.articles.len())
+        .into_par_iter()
+        .map(|i| card(config, site, i))
+        .unzip()
+}
+
+/// Article `i`'s card version alone.
+fn card_version(config: &Config, site: &Site, i: usize) -> u64 {
+    version_of(config, site, i, &article_card(config, site, i))
+}
+
+/// The card version of article `i`, whose card view is `view`.
+fn version_of(config: &Config, site: &Site, i: usize, view: &ArticleCard<'_>) -> u64 {
+    crate::hash::of(&(view, event_views(config, site, i)))
 }
 
 /// One page's fingerprint, and the articles it read.
@@ -301,21 +305,10 @@ pub fn fingerprint(inputs: &Inputs<'_>, job: &PageJob, salt: u64) -> Fingerprint
             }
         }
         PageKind::Feed(feed) => {
-            let limit = config.feed_limit;
-            let term = match feed {
-                Feed::Editions | Feed::Site => None,
-                Feed::Company(id) => Some(&site.companies[*id]),
-                Feed::Term { tax, id } => Some(&site.taxonomies[*tax].terms[*id]),
-            };
-            let ids: Vec<usize> = match term {
-                None => (0..site.articles.len().min(limit)).collect(),
-                // Its title and page are the term's, whether or not it has articles.
-                Some(t) => {
-                    (&t.name, &t.slug).hash(&mut h);
-                    t.articles.iter().take(limit).copied().collect()
-                }
-            };
-            ids.iter().for_each(|&i| h.full(i));
+            if let Some(items) = feed_items(config, site, &v.all, *feed) {
+                (&items.title, &items.page).hash(&mut h);
+                items.articles.iter().for_each(|&i| h.full(i));
+            }
         }
         PageKind::Search | PageKind::NotFound | PageKind::Asset(_) => {}
     }

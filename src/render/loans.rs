@@ -130,9 +130,11 @@ pub enum Loan {
     },
     /// Value `i` of a shelf, an object whose fields are at the top of the context.
     Spread { shelf: ShelfId, i: usize },
-    /// Cards `ids`, as an array at `key`, each with fields `added` (which go back with it).
-    Cards {
+    /// Values `ids` of a shelf, as an array at `key`, each with fields `added` for this page
+    /// (its `html`, say), which are taken off again when it goes back.
+    Decorated {
         key: &'static str,
+        shelf: ShelfId,
         ids: Vec<usize>,
         added: &'static [&'static str],
     },
@@ -141,12 +143,6 @@ pub enum Loan {
     Grouped {
         key: &'static str,
         ids: Vec<Vec<usize>>,
-    },
-    /// Values `ids` of a shelf, as an array at `key`.
-    List {
-        key: &'static str,
-        shelf: ShelfId,
-        ids: Vec<usize>,
     },
     /// Card `i` at `key` with fields `added` for this page.
     Extended {
@@ -177,9 +173,8 @@ impl PageContext {
         let mut spread = Vec::new();
         match &loan {
             Loan::Whole { key, .. }
-            | Loan::Cards { key, .. }
+            | Loan::Decorated { key, .. }
             | Loan::Grouped { key, .. }
-            | Loan::List { key, .. }
             | Loan::Extended { key, .. } => put(&mut self.context, key, value),
             Loan::Spread { .. } => {
                 if let Value::Object(fields) = value {
@@ -210,11 +205,16 @@ impl PageContext {
                         .collect();
                     back.push((shelf, i, Value::Object(fields)));
                 }
-                Loan::Cards { key, ids, added } => {
-                    if let Some(Value::Array(cards)) = self.context.remove(key) {
-                        for (i, mut card) in ids.into_iter().zip(cards) {
-                            strip(&mut card, added);
-                            back.push((ShelfId::Cards, i, card));
+                Loan::Decorated {
+                    key,
+                    shelf,
+                    ids,
+                    added,
+                } => {
+                    if let Some(Value::Array(values)) = self.context.remove(key) {
+                        for (i, mut value) in ids.into_iter().zip(values) {
+                            strip(&mut value, added);
+                            back.push((shelf, i, value));
                         }
                     }
                 }
@@ -230,11 +230,6 @@ impl PageContext {
                                 back.push((ShelfId::Cards, i, card));
                             }
                         }
-                    }
-                }
-                Loan::List { key, shelf, ids } => {
-                    if let Some(Value::Array(values)) = self.context.remove(key) {
-                        back.extend(ids.into_iter().zip(values).map(|(i, v)| (shelf, i, v)));
                     }
                 }
                 Loan::Extended { key, i, added } => {
@@ -318,8 +313,9 @@ mod tests {
     fn lists_and_spread_fields_come_back_in_order() {
         let mut page = PageContext::new(Context::new());
         page.lend(
-            Loan::Cards {
+            Loan::Decorated {
                 key: "articles",
+                shelf: ShelfId::Cards,
                 ids: vec![4, 2],
                 added: &["html"],
             },
@@ -391,10 +387,11 @@ mod tests {
             let mut page = PageContext::new(Context::new());
             let values = [2, 0].map(|i| shelf.take(i, || json!(i))).to_vec();
             page.lend(
-                Loan::List {
+                Loan::Decorated {
                     key: "months",
                     shelf: ShelfId::Months,
                     ids: vec![2, 0],
+                    added: &[],
                 },
                 Value::Array(values),
             );

@@ -5,7 +5,7 @@
 //! the per-page constants below. The renderer and the fingerprints read them from here; the
 //! plan reads only the config and the site model, never a renderer module.
 
-use crate::config::Config;
+use crate::config::{Config, COMPANIES};
 use crate::site::{Edition, Site};
 
 /// Editions listed on each page of `/editions/`.
@@ -180,7 +180,7 @@ pub fn listing<'s>(
         PageKind::Company { id, page } => {
             let c = &site.companies[id];
             let per = config.companies().paginate_by;
-            (term_path("companies", &c.slug), &c.articles[..], page, per)
+            (term_path(COMPANIES, &c.slug), &c.articles[..], page, per)
         }
         PageKind::Term { tax, id, page } => {
             let group = &site.taxonomies[tax];
@@ -275,9 +275,9 @@ pub fn plan(site: &Site, config: &Config, assets: &[String]) -> Vec<PageJob> {
         }
     }
     let companies = config.companies();
-    add(taxonomy_path("companies"), PageKind::Companies);
+    add(taxonomy_path(COMPANIES), PageKind::Companies);
     for (id, c) in site.companies.iter().enumerate() {
-        let base = term_path("companies", &c.slug);
+        let base = term_path(COMPANIES, &c.slug);
         for page in 1..=page_count(c.articles.len(), companies.paginate_by) {
             add(pager_path(&base, page), PageKind::Company { id, page });
         }

@@ -15,7 +15,7 @@ use super::loans::{put, Loan, PageContext, Shelf, ShelfId};
 use super::plan::{listing, page_count, pager_path, Listing, PageJob, PageKind};
 use super::templates::Theme;
 use super::timeline_pages::month_view;
-use super::views::{article_card, article_view, site_view};
+use super::views::{article_card, article_view, card_value, site_view};
 use crate::config::Config;
 use crate::error::Diagnostic;
 use crate::output::{OutputFile, Sink};
@@ -37,7 +37,7 @@ pub struct Renderer<'a> {
     /// macro call in each was up to 12-16 % of the render phase's CPU (bench/HISTORY.md).
     card_html: Vec<OnceLock<Result<Value, Diagnostic>>>,
     /// Every article index, newest first: the home page's list.
-    all: Vec<usize>,
+    pub(super) all: Vec<usize>,
     /// What every page of a company repeats (profile, chart, timeline, related companies),
     /// made on first use and lent, so a company's 500 pages do not remake it 500 times.
     company_heads: Shelf,
@@ -46,6 +46,11 @@ pub struct Renderer<'a> {
     /// Each month of the timeline as its pages show it: made for each page that shows it,
     /// or, by a renderer [`Renderer::with_kept`], kept and lent like the cards.
     months: Shelf,
+    /// Each month as the theme's `timeline-month.html` renders it, made on first use (the
+    /// latest months show on `/timeline/` and on their year's page) and kept with the
+    /// months: a year page shows thousands of entries, most of them in months an edit
+    /// leaves as they were.
+    month_html: Vec<OnceLock<Result<Value, Diagnostic>>>,
 }
 
 /// What a renderer made that stays true for the next renderer of the same site after
@@ -57,6 +62,8 @@ pub struct Kept {
     cards: Shelf,
     /// By index in `Timeline::months`.
     months: Shelf,
+    /// Each kept month as `timeline-month.html` rendered it, by index in `Timeline::months`.
+    month_html: Vec<OnceLock<Result<Value, Diagnostic>>>,
 }
 
 impl Kept {
@@ -67,14 +74,22 @@ impl Kept {
         for (m, month) in site.timeline.months.iter().enumerate() {
             if month.entries.iter().any(|e| e.article() == i) {
                 self.months.forget(m);
+                if let Some(html) = self.month_html.get_mut(m) {
+                    *html = OnceLock::new();
+                }
             }
         }
+    }
+
+    /// The theme's templates changed: what they rendered is forgotten.
+    pub fn restyled(&mut self) {
+        self.month_html.clear();
     }
 }
 
 /// Article `i`'s card, serialised once and lent to every page that shows it.
 pub fn card(config: &Config, site: &Site, i: usize) -> Value {
-    serde_json::to_value(article_card(config, site, i)).unwrap_or(Value::Null)
+    card_value(&article_card(config, site, i))
 }
 
 /// A standalone page as `page.html` sees it (`page`): serialised for the page, and hashed
@@ -136,22 +151,35 @@ impl<'a> Renderer<'a> {
         cards: Vec<Value>,
     ) -> Self {
         let months = Shelf::passing(site.timeline.months.len());
-        Renderer::with_shelves(config, site, theme, Shelf::new(cards), months)
+        Renderer::with_shelves(config, site, theme, Shelf::new(cards), months, Vec::new())
     }
 
     /// A renderer reusing what an earlier one of the same site kept
     /// ([`Renderer::into_kept`]), which keeps the timeline's months it makes too.
     pub fn with_kept(config: &'a Config, site: &'a Site, theme: &'a Theme, kept: Kept) -> Self {
-        Renderer::with_shelves(config, site, theme, kept.cards, kept.months)
+        Renderer::with_shelves(
+            config,
+            site,
+            theme,
+            kept.cards,
+            kept.months,
+            kept.month_html,
+        )
     }
 
+    /// `month_html` is what an earlier renderer made, or empty.
     fn with_shelves(
         config: &'a Config,
         site: &'a Site,
         theme: &'a Theme,
         cards: Shelf,
         months: Shelf,
+        mut month_html: Vec<OnceLock<Result<Value, Diagnostic>>>,
     ) -> Self {
+        let month_count = site.timeline.months.len();
+        if month_html.len() != month_count {
+            month_html = (0..month_count).map(|_| OnceLock::new()).collect();
+        }
         let mut base = Context::new();
         base.insert("site", &site_view(config, site));
         Renderer {
@@ -170,6 +198,7 @@ impl<'a> Renderer<'a> {
                 .map(|g| Shelf::empty(g.terms.len()))
                 .collect(),
             months,
+            month_html,
         }
     }
 
@@ -185,6 +214,7 @@ impl<'a> Renderer<'a> {
         Kept {
             cards: self.cards,
             months: self.months.kept(),
+            month_html: self.month_html,
         }
     }
 
@@ -238,32 +268,32 @@ impl<'a> Renderer<'a> {
         ctx.insert("canonical", &self.config.permalink(&job.path));
         let filled = match &job.kind {
             PageKind::Article(i) => self.article(&mut ctx, *i),
-            kind => {
-                self.fill(&mut ctx, kind, &job.path);
+            kind => self.fill(&mut ctx, kind, &job.path).and_then(|()| {
                 self.list(&mut ctx, listing(self.site, self.config, &self.all, kind))
-            }
+            }),
         };
         let bytes = filled.and_then(|()| self.theme.render_bytes(job.kind.template(), &ctx));
         self.give_back(ctx);
         Ok(OutputFile::new(job.file(), bytes?))
     }
 
-    /// Fills the context of a page whose filling cannot fail.
-    fn fill(&self, ctx: &mut PageContext, kind: &PageKind, path: &str) {
+    /// Fills the context of a page other than an article's (its list, if any, comes after).
+    fn fill(&self, ctx: &mut PageContext, kind: &PageKind, path: &str) -> Result<(), Diagnostic> {
         match kind {
+            PageKind::Timeline => return self.timeline(ctx),
+            PageKind::TimelineYear(year) => return self.timeline_year(ctx, *year),
             PageKind::Edition(i) | PageKind::EditionEmail(i) => self.edition(ctx, *i),
             PageKind::Page(i) => self.page(ctx, *i),
             PageKind::Companies => self.companies(ctx),
             PageKind::Taxonomy(tax) => self.taxonomy_index(ctx, *tax),
             PageKind::Editions { page } => self.editions_index(ctx, *page),
-            PageKind::Timeline => self.timeline(ctx),
-            PageKind::TimelineYear(year) => self.timeline_year(ctx, *year),
             PageKind::Feed(feed) => self.feed(ctx, *feed, path),
             PageKind::Home { .. } => self.home(ctx),
             PageKind::Company { id, .. } => self.company(ctx, *id),
             PageKind::Term { tax, id, .. } => self.term(ctx, *tax, *id),
             PageKind::Article(_) | PageKind::Search | PageKind::NotFound | PageKind::Asset(_) => {}
         }
+        Ok(())
     }
 
     /// What the home pages show besides their articles (see [`Renderer::list`]).
@@ -279,25 +309,38 @@ impl<'a> Renderer<'a> {
         key: &'static str,
         ids: Vec<usize>,
     ) -> Result<(), Diagnostic> {
+        self.lend_rendered(ctx, key, ShelfId::Cards, ids)
+    }
+
+    /// Lends values `ids` of `shelf` (cards or months) to the page as an array at `key`,
+    /// each with its `html` as its partial template rendered it.
+    pub(super) fn lend_rendered(
+        &self,
+        ctx: &mut PageContext,
+        key: &'static str,
+        shelf: ShelfId,
+        ids: Vec<usize>,
+    ) -> Result<(), Diagnostic> {
         let html: Vec<Value> = ids
             .iter()
-            .map(|&i| self.card_html(i).cloned())
+            .map(|&i| self.html(shelf, i).cloned())
             .collect::<Result<_, _>>()?;
-        let cards = ids.iter().zip(html).map(|(&i, html)| {
-            let mut card = self.take_card(i);
-            if let Value::Object(fields) = &mut card {
+        let values = ids.iter().zip(html).map(|(&i, html)| {
+            let mut value = self.take(shelf, i);
+            if let Value::Object(fields) = &mut value {
                 fields.insert("html".to_owned(), html);
             }
-            card
+            value
         });
-        let cards = Value::Array(cards.collect());
+        let values = Value::Array(values.collect());
         ctx.lend(
-            Loan::Cards {
+            Loan::Decorated {
                 key,
+                shelf,
                 ids,
                 added: &["html"],
             },
-            cards,
+            values,
         );
         Ok(())
     }
@@ -305,18 +348,6 @@ impl<'a> Renderer<'a> {
     /// Lends value `i` of `shelf` to the page, at `key`.
     pub(super) fn lend(&self, ctx: &mut PageContext, key: &'static str, shelf: ShelfId, i: usize) {
         ctx.lend(Loan::Whole { key, shelf, i }, self.take(shelf, i));
-    }
-
-    /// Lends values `ids` of `shelf` to the page as an array at `key`.
-    pub(super) fn lend_list(
-        &self,
-        ctx: &mut PageContext,
-        key: &'static str,
-        shelf: ShelfId,
-        ids: Vec<usize>,
-    ) {
-        let values = ids.iter().map(|&i| self.take(shelf, i)).collect();
-        ctx.lend(Loan::List { key, shelf, ids }, Value::Array(values));
     }
 
     /// Lends value `i` of `shelf`, an object, to the page as one variable per field.
@@ -370,13 +401,18 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// Card `i` rendered by `card.html` (a JSON string), on first use.
-    fn card_html(&self, i: usize) -> Result<&Value, Diagnostic> {
-        let html = self.card_html[i].get_or_init(|| {
+    /// Value `i` of `shelf` rendered by its partial template (a JSON string), on first use:
+    /// a card by `card.html` (as `article`), a month by `timeline-month.html` (as `month`).
+    fn html(&self, shelf: ShelfId, i: usize) -> Result<&Value, Diagnostic> {
+        let (slot, template, key) = match shelf {
+            ShelfId::Months => (&self.month_html[i], "timeline-month.html", "month"),
+            _ => (&self.card_html[i], "card.html", "article"),
+        };
+        let html = slot.get_or_init(|| {
             let mut ctx = PageContext::new(self.base_context());
-            self.lend(&mut ctx, "article", ShelfId::Cards, i);
+            self.lend(&mut ctx, key, shelf, i);
             // Kept for the whole build: without the 32 KB a page is rendered into.
-            let html = self.theme.render("card.html", &ctx).map(|mut html| {
+            let html = self.theme.render(template, &ctx).map(|mut html| {
                 html.shrink_to_fit();
                 Value::String(html)
             });

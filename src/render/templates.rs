@@ -18,6 +18,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
     ("macros.html", include_str!("../../templates/macros.html")),
     ("card.html", include_str!("../../templates/card.html")),
+    (
+        "timeline-month.html",
+        include_str!("../../templates/timeline-month.html"),
+    ),
     ("index.html", include_str!("../../templates/index.html")),
     ("article.html", include_str!("../../templates/article.html")),
     ("page.html", include_str!("../../templates/page.html")),

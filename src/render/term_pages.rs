@@ -13,7 +13,7 @@ use super::plan::{feed_path, COMPANY_TIMELINE_ENTRIES, RELATED_COMPANIES};
 use super::renderer::Renderer;
 use super::timeline_pages::{month_views, MonthView};
 use super::views::{taxonomy_link, term_link, TaxonomyLink, TermLink};
-use crate::config::Config;
+use crate::config::{Config, COMPANIES};
 use crate::date::DateView;
 use crate::site::terms::by_name;
 use crate::site::timeline::{by_month, Entry, Month};
@@ -155,7 +155,7 @@ struct Letter {
 
 impl Renderer<'_> {
     pub(super) fn companies(&self, ctx: &mut Context) {
-        self.term_index(ctx, "companies", "companies", &self.site.companies);
+        self.term_index(ctx, COMPANIES, COMPANIES, &self.site.companies);
     }
 
     /// The index of a taxonomy other than companies: `taxonomy` and its `terms`.
@@ -183,7 +183,7 @@ impl Renderer<'_> {
         let company = &self.site.companies[id];
         let head = CompanyHead {
             profile: profile_view(self.site, company),
-            company: self.term_summary("companies", company, ChartSize::Full),
+            company: self.term_summary(COMPANIES, company, ChartSize::Full),
             timeline: self.company_timeline(company),
             related_companies: self.related_companies(id),
         };
@@ -236,7 +236,7 @@ impl Renderer<'_> {
     fn related_companies(&self, id: usize) -> Vec<TermLink> {
         related_companies(self.site, id)
             .into_iter()
-            .map(|c| term_link(self.config, "companies", &self.site.companies[c]))
+            .map(|c| term_link(self.config, COMPANIES, &self.site.companies[c]))
             .collect()
     }
 }

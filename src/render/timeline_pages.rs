@@ -1,6 +1,7 @@
 //! The timeline pages: `/timeline/` (the latest months) and `/timeline/YYYY/` (one year),
 //! so that no page grows with the whole archive.
 
+use crate::config::COMPANIES;
 use serde::Serialize;
 use std::ops::Range;
 
@@ -9,6 +10,7 @@ use super::plan::{timeline_year_path, TIMELINE_MIN_ENTRIES};
 use super::renderer::Renderer;
 use super::views::{term_link, TermLink};
 use crate::date::{month_name, DateView};
+use crate::error::Diagnostic;
 use crate::site::timeline::{Entry, Month};
 use crate::site::Site;
 
@@ -47,21 +49,22 @@ struct YearLink {
 }
 
 impl Renderer<'_> {
-    pub(super) fn timeline(&self, ctx: &mut PageContext) {
-        self.lend_months(ctx, shown_months(self.site, None));
+    pub(super) fn timeline(&self, ctx: &mut PageContext) -> Result<(), Diagnostic> {
         ctx.insert("years", &self.year_links(None));
         ctx.insert("year", &Option::<i32>::None);
+        self.lend_months(ctx, shown_months(self.site, None))
     }
 
-    pub(super) fn timeline_year(&self, ctx: &mut PageContext, year: i32) {
-        self.lend_months(ctx, shown_months(self.site, Some(year)));
+    pub(super) fn timeline_year(&self, ctx: &mut PageContext, year: i32) -> Result<(), Diagnostic> {
         ctx.insert("years", &self.year_links(Some(year)));
         ctx.insert("year", &year);
+        self.lend_months(ctx, shown_months(self.site, Some(year)))
     }
 
-    /// Lends the timeline's months `months` to the page, as `months`.
-    fn lend_months(&self, ctx: &mut PageContext, months: Range<usize>) {
-        self.lend_list(ctx, "months", ShelfId::Months, months.collect());
+    /// Lends the timeline's months `months` to the page, as `months`, each with its `html`
+    /// (`timeline-month.html`).
+    fn lend_months(&self, ctx: &mut PageContext, months: Range<usize>) -> Result<(), Diagnostic> {
+        self.lend_rendered(ctx, "months", ShelfId::Months, months.collect())
     }
 
     fn year_links(&self, current: Option<i32>) -> Vec<YearLink> {
@@ -119,7 +122,7 @@ fn entry_view(r: &Renderer<'_>, entry: Entry) -> EntryView {
     let url = r.config.url(&article.path_in_site());
     let links = |ids: &[usize]| -> Vec<TermLink> {
         ids.iter()
-            .map(|&c| term_link(r.config, "companies", &site.companies[c]))
+            .map(|&c| term_link(r.config, COMPANIES, &site.companies[c]))
             .collect()
     };
     match entry {

@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::plan::{taxonomy_path, term_path, EDITIONS_INDEX};
-use crate::config::Config;
+use crate::config::{Config, COMPANIES};
 use crate::content::image::LeadImage;
 use crate::content::markdown::TocEntry;
 use crate::content::{Article, Source};
@@ -58,8 +58,9 @@ pub struct TermLink {
     pub url: String,
 }
 
-/// What lists show of an article: the `article` in lists, feeds and cards.
-#[derive(Serialize)]
+/// What lists show of an article: the `article` in lists, feeds and cards. Hashed (with
+/// the article's [`EventView`]s, which timelines show) for the article's card version.
+#[derive(Serialize, Hash)]
 pub struct ArticleCard<'a> {
     pub title: &'a str,
     /// Site-internal URL, with the base path.
@@ -78,7 +79,7 @@ pub struct ArticleCard<'a> {
 }
 
 /// An article's terms in one taxonomy.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct TermsOf {
     /// The taxonomy's name (`tags`) and title (`Topics`).
     pub name: String,
@@ -87,7 +88,7 @@ pub struct TermsOf {
 }
 
 /// An event as an article page shows it.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct EventView<'a> {
     pub date: DateView,
     pub title: &'a str,
@@ -251,7 +252,7 @@ pub fn article_card<'a>(config: &Config, site: &'a Site, index: usize) -> Articl
         summary_text: &a.summary_text,
         companies: site.article_companies[index]
             .iter()
-            .map(|&c| term_link(config, "companies", &site.companies[c]))
+            .map(|&c| term_link(config, COMPANIES, &site.companies[c]))
             .collect(),
         taxonomies: site
             .taxonomies
@@ -270,6 +271,30 @@ pub fn article_card<'a>(config: &Config, site: &'a Site, index: usize) -> Articl
             .collect(),
         reading_minutes: a.reading_minutes(),
     }
+}
+
+/// A card as templates are given it.
+pub fn card_value(card: &ArticleCard<'_>) -> Value {
+    serde_json::to_value(card).unwrap_or(Value::Null)
+}
+
+/// The events of article `index`, as its page shows them (and, with other words, the
+/// timelines).
+pub fn event_views<'a>(config: &Config, site: &'a Site, index: usize) -> Vec<EventView<'a>> {
+    let a: &Article = &site.articles[index];
+    a.events
+        .iter()
+        .zip(&site.event_companies[index])
+        .map(|(e, ids)| EventView {
+            date: DateView::from(&e.date),
+            title: &e.title,
+            anchor: &e.anchor,
+            companies: ids
+                .iter()
+                .map(|&c| term_link(config, COMPANIES, &site.companies[c]))
+                .collect(),
+        })
+        .collect()
 }
 
 /// Everything an article page shows as `article`: its `card` (already serialised for the
@@ -291,20 +316,7 @@ pub fn article_view(
         toc: &a.toc,
         word_count: a.word_count,
         sources: &a.sources,
-        events: a
-            .events
-            .iter()
-            .zip(&site.event_companies[index])
-            .map(|(e, ids)| EventView {
-                date: DateView::from(&e.date),
-                title: &e.title,
-                anchor: &e.anchor,
-                companies: ids
-                    .iter()
-                    .map(|&c| term_link(config, "companies", &site.companies[c]))
-                    .collect(),
-            })
-            .collect(),
+        events: event_views(config, site, index),
     };
     let mut view = card;
     let mut added = Vec::new();

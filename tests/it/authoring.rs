@@ -354,3 +354,40 @@ fn completions_are_generated() {
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("_digest()"));
 }
+
+#[test]
+fn check_warns_of_markdown_images_without_alt_text_at_their_position() {
+    let site = TestSite::new()
+        .article(
+            "2025/a.md",
+            &article(
+                "A",
+                "2025-01-01",
+                "summary = \"s\"",
+                "Intro.\n\nSee ![](/img/chart.svg) and ![A chart](/img/chart.svg).\n\n![ ](/img/map.svg)",
+            ),
+        )
+        .file(
+            "content/pages/about.md",
+            "+++\ntitle = \"About\"\n+++\n![The team](/img/map.svg)\n",
+        )
+        .file("static/img/chart.svg", "<svg/>")
+        .file("static/img/map.svg", "<svg/>");
+    let out = digest(site.root(), &["check"]);
+    let report = text(&out);
+    assert!(out.status.success(), "warnings only: {report}");
+    let warning = |at: &str, url: &str| {
+        format!("content/articles/2025/a.md:{at}: the image `{url}` has no alt text: say what it shows between the brackets")
+    };
+    assert!(
+        report.contains(&warning("8:5", "/img/chart.svg")),
+        "{report}"
+    );
+    assert!(
+        report.contains(&warning("10:1", "/img/map.svg")),
+        "{report}"
+    );
+    assert_eq!(report.matches("has no alt text").count(), 2, "{report}");
+    let strict = digest(site.root(), &["check", "--strict"]);
+    assert_eq!(strict.status.code(), Some(1), "--strict fails on warnings");
+}

@@ -169,6 +169,27 @@ fn a_site_card_template_is_used_by_every_list() {
     );
 }
 
+/// Each month of the timeline is rendered once by `timeline-month.html` and shown by
+/// `/timeline/` and by its year's page.
+#[test]
+fn a_site_timeline_month_template_is_used_by_every_timeline_page() {
+    let site = three_articles().file(
+        "templates/timeline-month.html",
+        "<section class=\"my-month\">{{ month.label }}: {% for e in month.entries %}{{ e.title }}; {% endfor %}</section>",
+    );
+    site.build_ok();
+    let month = "<section class=\"my-month\">January 2025: ";
+    for page in ["timeline/index.html", "timeline/2025/index.html"] {
+        let html = site.output(page);
+        assert!(html.contains(month), "{page}: {html}");
+        assert!(html.contains("o3-mini arrives; "), "{page}: {html}");
+        assert!(
+            !html.contains("timeline-entries"),
+            "the built-in month is not used"
+        );
+    }
+}
+
 #[test]
 fn stale_files_do_not_linger() {
     let site = three_articles();

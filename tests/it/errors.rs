@@ -291,6 +291,15 @@ fn card_template_error_is_located_and_reported_once() {
 }
 
 #[test]
+fn timeline_month_template_error_is_located_and_reported_once() {
+    let (_, err) = broken(
+        "templates/timeline-month.html",
+        b"<p>\n{{ month.lable }}</p>\n",
+    );
+    assert_report(&err, &["templates/timeline-month.html:2:4: `month.lable` is not defined here; check its spelling against the variables this template receives (README, Templates), or write `month.lable | default(value=\"\")`"]);
+}
+
+#[test]
 fn template_extending_a_missing_one_is_located() {
     let (_, err) = broken(
         "templates/article.html",

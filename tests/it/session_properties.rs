@@ -227,7 +227,13 @@ struct Step {
     writes: Vec<(String, Option<String>)>,
 }
 
-const TEMPLATES: &[&str] = &["404.html", "card.html", "edition.html", "style.css"];
+const TEMPLATES: &[&str] = &[
+    "404.html",
+    "card.html",
+    "edition.html",
+    "style.css",
+    "timeline-month.html",
+];
 
 fn builtin(name: &str) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -196,13 +196,14 @@ fn patch(
     for e in edits {
         site.articles[e.index] = Arc::clone(&e.article);
         search_changed |= model.search.update(site, e.index);
-        if model.versions.update(site, e.index) {
+        if model.versions.update(config, site, e.index) {
             cards_changed.push(e.index);
         }
         model.kept.edited(site, e.index);
     }
     let site: &Site = site;
     let old_templates = if templates {
+        model.kept.restyled();
         let new = loaded.theme.versions();
         Some(std::mem::replace(&mut model.template_versions, new))
     } else {
