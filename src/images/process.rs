@@ -15,7 +15,6 @@ use std::sync::{Condvar, Mutex};
 
 use fast_image_resize::images::{Image, ImageRef};
 use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
-use image::{ExtendedColorType, ImageEncoder};
 
 use super::{Format, Raster, Settings, Variant};
 
@@ -53,6 +52,7 @@ impl Drop for Loan {
 }
 
 /// Decoded pixels, 3 (RGB) or 4 (RGBA) bytes each.
+#[derive(Debug)]
 struct Pixels {
     data: Vec<u8>,
     width: u32,
@@ -116,76 +116,150 @@ fn dct_scale(raster: &Raster, width: u32) -> u32 {
 }
 
 fn decode(raster: &Raster, widest: &Variant) -> Result<Pixels, String> {
-    let damaged = |e: &dyn std::fmt::Display| format!("it cannot be decoded ({e})");
     let file = std::fs::File::open(&raster.source).map_err(|e| format!("cannot read it: {e}"))?;
-    if raster.format == Format::Jpeg {
-        let mut d = jpeg_decoder::Decoder::new(BufReader::new(file));
-        d.set_max_decoding_buffer_size(MAX_ALLOC as usize);
-        d.read_info().map_err(|e| damaged(&e))?;
-        let want = |n: u32| u16::try_from(n).unwrap_or(u16::MAX);
-        let (w, h) = d
-            .scale(want(widest.width), want(widest.height))
-            .map_err(|e| damaged(&e))?;
-        let format = d.info().map(|i| i.pixel_format);
-        let data = d.decode().map_err(|e| damaged(&e))?;
-        let (w, h) = (u32::from(w), u32::from(h));
-        let n = w as usize * h as usize;
-        let data = match format {
-            Some(jpeg_decoder::PixelFormat::RGB24) => data,
-            Some(jpeg_decoder::PixelFormat::L8) => data.iter().flat_map(|&l| [l, l, l]).collect(),
-            Some(jpeg_decoder::PixelFormat::L16) => data
-                .chunks_exact(2)
-                .flat_map(|l| [l[0], l[0], l[0]])
-                .collect(),
-            // CMYK (print files): the `image` crate converts it, at full size.
-            _ => return decode_with_image(raster, file_again(raster)?),
-        };
-        if data.len() < n * 3 {
-            return Err(damaged(&"its data is cut short"));
-        }
-        return Ok(Pixels {
-            data,
-            width: w,
-            height: h,
-            alpha: false,
-        });
+    match raster.format {
+        Format::Jpeg => decode_jpeg(file, widest),
+        Format::Png => decode_png(file),
+        Format::Gif => decode_gif(file),
+        Format::WebP => decode_webp(file),
     }
-    decode_with_image(raster, file)
 }
 
-fn file_again(raster: &Raster) -> Result<std::fs::File, String> {
-    std::fs::File::open(&raster.source).map_err(|e| format!("cannot read it: {e}"))
-}
-
-fn decode_with_image(raster: &Raster, file: std::fs::File) -> Result<Pixels, String> {
-    let format = match raster.format {
-        Format::Jpeg => image::ImageFormat::Jpeg,
-        Format::Png => image::ImageFormat::Png,
-        Format::Gif => image::ImageFormat::Gif,
-        Format::WebP => image::ImageFormat::WebP,
+/// A JPEG decoded at the smallest DCT scale that still covers `widest`.
+fn decode_jpeg(file: std::fs::File, widest: &Variant) -> Result<Pixels, String> {
+    let damaged = |e: &dyn std::fmt::Display| format!("it cannot be decoded ({e})");
+    let mut d = jpeg_decoder::Decoder::new(BufReader::new(file));
+    d.set_max_decoding_buffer_size(MAX_ALLOC as usize);
+    d.read_info().map_err(|e| damaged(&e))?;
+    let want = |n: u32| u16::try_from(n).unwrap_or(u16::MAX);
+    let (w, h) = d
+        .scale(want(widest.width), want(widest.height))
+        .map_err(|e| damaged(&e))?;
+    let format = d.info().map(|i| i.pixel_format);
+    let data = d.decode().map_err(|e| damaged(&e))?;
+    let (w, h) = (u32::from(w), u32::from(h));
+    let data = match format {
+        Some(jpeg_decoder::PixelFormat::RGB24) => data,
+        Some(jpeg_decoder::PixelFormat::L8) => data.iter().flat_map(|&l| [l, l, l]).collect(),
+        Some(jpeg_decoder::PixelFormat::L16) => data
+            .chunks_exact(2)
+            .flat_map(|l| [l[0], l[0], l[0]])
+            .collect(),
+        Some(jpeg_decoder::PixelFormat::CMYK32) => cmyk_to_rgb(&data),
+        None => return Err(damaged(&"it has no header")),
     };
-    let mut reader = image::ImageReader::with_format(BufReader::new(file), format);
-    let mut limits = image::Limits::default();
-    limits.max_alloc = Some(MAX_ALLOC);
-    limits.max_image_width = Some(20_000);
-    limits.max_image_height = Some(20_000);
-    reader.limits(limits);
-    // A GIF decodes to its first frame.
-    let img = reader
-        .decode()
-        .map_err(|e| format!("it cannot be decoded ({e})"))?;
-    let (width, height) = (img.width(), img.height());
-    let alpha = img.color().has_alpha();
-    let data = if alpha {
-        img.into_rgba8().into_raw()
+    if data.len() < w as usize * h as usize * 3 {
+        return Err(damaged(&"its data is cut short"));
+    }
+    Ok(Pixels {
+        data,
+        width: w,
+        height: h,
+        alpha: false,
+    })
+}
+
+/// A CMYK JPEG's pixels (print files; `jpeg-decoder` gives ink amounts, 0 for none) as RGB.
+fn cmyk_to_rgb(data: &[u8]) -> Vec<u8> {
+    data.chunks_exact(4)
+        .flat_map(|p| {
+            let paper = 255 - u16::from(p[3]);
+            [p[0], p[1], p[2]].map(|c| ((255 - u16::from(c)) * paper / 255) as u8)
+        })
+        .collect()
+}
+
+fn decode_png(file: std::fs::File) -> Result<Pixels, String> {
+    let damaged = |e: &dyn std::fmt::Display| format!("it cannot be decoded ({e})");
+    let limits = png::Limits {
+        bytes: MAX_ALLOC as usize,
+    };
+    let mut decoder = png::Decoder::new_with_limits(BufReader::new(file), limits);
+    // Palettes, low bit depths and transparency chunks expanded, 16 bits cut to 8.
+    decoder.set_transformations(png::Transformations::normalize_to_color8());
+    let mut reader = decoder.read_info().map_err(|e| damaged(&e))?;
+    let size = reader
+        .output_buffer_size()
+        .ok_or_else(|| damaged(&"it is too large"))?;
+    let mut data = vec![0; size];
+    // An animated PNG decodes to its first frame.
+    let frame = reader.next_frame(&mut data).map_err(|e| damaged(&e))?;
+    data.truncate(frame.buffer_size());
+    let (data, alpha) = match frame.color_type {
+        png::ColorType::Rgb => (data, false),
+        png::ColorType::Rgba => (data, true),
+        png::ColorType::Grayscale => (data.iter().flat_map(|&l| [l, l, l]).collect(), false),
+        png::ColorType::GrayscaleAlpha => (
+            data.chunks_exact(2)
+                .flat_map(|p| [p[0], p[0], p[0], p[1]])
+                .collect(),
+            true,
+        ),
+        png::ColorType::Indexed => return Err(damaged(&"its palette cannot be expanded")),
+    };
+    Ok(Pixels {
+        data,
+        width: frame.width,
+        height: frame.height,
+        alpha,
+    })
+}
+
+/// A GIF's first frame, drawn where it belongs on the GIF's canvas.
+fn decode_gif(file: std::fs::File) -> Result<Pixels, String> {
+    let damaged = |e: &dyn std::fmt::Display| format!("it cannot be decoded ({e})");
+    let mut options = gif::DecodeOptions::new();
+    options.set_color_output(gif::ColorOutput::RGBA);
+    options.set_memory_limit(gif::MemoryLimit::Bytes(
+        std::num::NonZeroU64::new(MAX_ALLOC).expect("not zero"),
+    ));
+    let mut decoder = options
+        .read_info(BufReader::new(file))
+        .map_err(|e| damaged(&e))?;
+    let (cw, ch) = (u32::from(decoder.width()), u32::from(decoder.height()));
+    let frame = decoder
+        .read_next_frame()
+        .map_err(|e| damaged(&e))?
+        .ok_or_else(|| damaged(&"it has no frame"))?;
+    let (fw, fh) = (u32::from(frame.width), u32::from(frame.height));
+    let (left, top) = (u32::from(frame.left), u32::from(frame.top));
+    let (width, height) = if cw == 0 || ch == 0 {
+        (fw, fh)
     } else {
-        img.into_rgb8().into_raw()
+        (cw, ch)
     };
+    let mut data = vec![0u8; width as usize * height as usize * 4];
+    let row = |y: u32| &frame.buffer[(y * fw * 4) as usize..((y + 1) * fw * 4) as usize];
+    for y in 0..fh.min(height.saturating_sub(top)) {
+        let n = fw.min(width.saturating_sub(left)) as usize * 4;
+        let at = (((top + y) * width + left) * 4) as usize;
+        data[at..at + n].copy_from_slice(&row(y)[..n]);
+    }
     Ok(Pixels {
         data,
         width,
         height,
-        alpha,
+        alpha: true,
+    })
+}
+
+fn decode_webp(file: std::fs::File) -> Result<Pixels, String> {
+    let damaged = |e: &dyn std::fmt::Display| format!("it cannot be decoded ({e})");
+    let mut decoder =
+        image_webp::WebPDecoder::new(BufReader::new(file)).map_err(|e| damaged(&e))?;
+    decoder.set_memory_limit(MAX_ALLOC as usize);
+    let (width, height) = decoder.dimensions();
+    let size = decoder
+        .output_buffer_size()
+        .ok_or_else(|| damaged(&"it is too large"))?;
+    let mut data = vec![0; size];
+    // An animated WebP decodes to its first frame.
+    decoder.read_image(&mut data).map_err(|e| damaged(&e))?;
+    Ok(Pixels {
+        data,
+        width,
+        height,
+        alpha: decoder.has_alpha(),
     })
 }
 
@@ -233,11 +307,6 @@ fn encode(
     let failed =
         |e: &dyn std::fmt::Display| format!("cannot encode its {}px variant ({e})", variant.width);
     let (w, h) = (pixels.width, pixels.height);
-    let color = if pixels.alpha {
-        ExtendedColorType::Rgba8
-    } else {
-        ExtendedColorType::Rgb8
-    };
     if variant.webp {
         let layout = if pixels.alpha {
             webp::PixelLayout::Rgba
@@ -262,18 +331,31 @@ fn encode(
     let mut out = Vec::new();
     match source {
         Format::Jpeg if !pixels.alpha => {
-            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
-                .write_image(&pixels.data, w, h, color)
+            let (w, h) = (u16::try_from(w), u16::try_from(h));
+            let (Ok(w), Ok(h)) = (w, h) else {
+                return Err(failed(&"wider or taller than JPEG allows"));
+            };
+            let mut encoder = jpeg_encoder::Encoder::new(&mut out, quality);
+            encoder.set_optimized_huffman_tables(true);
+            encoder
+                .encode(&pixels.data, w, h, jpeg_encoder::ColorType::Rgb)
                 .map_err(|e| failed(&e))?;
         }
         _ => {
-            image::codecs::png::PngEncoder::new_with_quality(
-                &mut out,
-                image::codecs::png::CompressionType::Best,
-                image::codecs::png::FilterType::Adaptive,
-            )
-            .write_image(&pixels.data, w, h, color)
-            .map_err(|e| failed(&e))?;
+            let mut encoder = png::Encoder::new(&mut out, w, h);
+            encoder.set_color(if pixels.alpha {
+                png::ColorType::Rgba
+            } else {
+                png::ColorType::Rgb
+            });
+            encoder.set_depth(png::BitDepth::Eight);
+            encoder.set_compression(png::Compression::High);
+            encoder.set_filter(png::Filter::Adaptive);
+            let mut writer = encoder.write_header().map_err(|e| failed(&e))?;
+            writer
+                .write_image_data(&pixels.data)
+                .map_err(|e| failed(&e))?;
+            writer.finish().map_err(|e| failed(&e))?;
         }
     }
     Ok(out)
@@ -309,6 +391,155 @@ mod tests {
         assert_eq!(dct_scale(&r(2400), 1600), 1);
         assert_eq!(dct_scale(&r(3200), 1600), 2);
         assert_eq!(dct_scale(&r(20_000), 1600), 8);
+    }
+
+    /// `bytes` written as a file and decoded as `format`, for variants up to `width`.
+    fn decoded(bytes: &[u8], format: Format, width: u32) -> Result<Pixels, String> {
+        let dir = tempfile::tempdir().unwrap();
+        let source = dir.path().join("image");
+        std::fs::write(&source, bytes).unwrap();
+        let raster = Raster {
+            source,
+            format,
+            hash: 0,
+            width,
+            height: width,
+        };
+        let widest = Variant {
+            name: "x".into(),
+            width,
+            height: width,
+            webp: true,
+        };
+        decode(&raster, &widest)
+    }
+
+    fn png_of(
+        color: png::ColorType,
+        depth: png::BitDepth,
+        data: &[u8],
+        extra: &[&[u8]],
+    ) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut e = png::Encoder::new(&mut out, 2, 1);
+        e.set_color(color);
+        e.set_depth(depth);
+        if let [palette, trns] = extra {
+            e.set_palette(palette.to_vec());
+            e.set_trns(trns.to_vec());
+        }
+        let mut w = e.write_header().unwrap();
+        w.write_image_data(data).unwrap();
+        w.finish().unwrap();
+        out
+    }
+
+    #[test]
+    fn pngs_of_every_colour_type_decode_to_8_bit_rgb_or_rgba() {
+        use png::{BitDepth::*, ColorType::*};
+        let cases: [(Vec<u8>, Vec<u8>, bool); 5] = [
+            (
+                png_of(Grayscale, Eight, &[10, 200], &[]),
+                vec![10, 10, 10, 200, 200, 200],
+                false,
+            ),
+            (
+                png_of(GrayscaleAlpha, Eight, &[10, 1, 200, 2], &[]),
+                vec![10, 10, 10, 1, 200, 200, 200, 2],
+                true,
+            ),
+            (
+                png_of(Rgb, Sixteen, &[1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0], &[]),
+                vec![1, 2, 3, 4, 5, 6],
+                false,
+            ),
+            (
+                png_of(Rgba, Eight, &[1, 2, 3, 4, 5, 6, 7, 8], &[]),
+                vec![1, 2, 3, 4, 5, 6, 7, 8],
+                true,
+            ),
+            (
+                png_of(
+                    Indexed,
+                    Eight,
+                    &[1, 0],
+                    &[&[9, 9, 9, 50, 60, 70], &[255, 0]],
+                ),
+                vec![50, 60, 70, 0, 9, 9, 9, 255],
+                true,
+            ),
+        ];
+        for (bytes, want, alpha) in cases {
+            let p = decoded(&bytes, Format::Png, 2).unwrap();
+            assert_eq!((p.width, p.height, p.alpha), (2, 1, alpha));
+            assert_eq!(p.data, want);
+        }
+    }
+
+    #[test]
+    fn a_gif_decodes_to_its_first_frame_drawn_where_it_belongs_on_its_canvas() {
+        let mut out = Vec::new();
+        {
+            let mut e = gif::Encoder::new(&mut out, 3, 2, &[]).unwrap();
+            let mut first =
+                gif::Frame::from_palette_pixels(2, 1, [0, 1], [255, 0, 0, 0, 0, 255], None);
+            (first.left, first.top) = (1, 1);
+            e.write_frame(&first).unwrap();
+            let second = gif::Frame::from_palette_pixels(3, 2, [0; 6], [0, 255, 0], None);
+            e.write_frame(&second).unwrap();
+        }
+        let p = decoded(&out, Format::Gif, 3).unwrap();
+        assert_eq!((p.width, p.height, p.alpha), (3, 2, true));
+        let clear = [0, 0, 0, 0];
+        let want: Vec<u8> = [
+            clear,
+            clear,
+            clear,
+            clear,
+            [255, 0, 0, 255],
+            [0, 0, 255, 255],
+        ]
+        .concat();
+        assert_eq!(p.data, want);
+    }
+
+    #[test]
+    fn a_webp_decodes_with_its_alpha() {
+        let rgba = [10, 20, 30, 40, 50, 60, 70, 255];
+        let bytes = webp::Encoder::from_rgba(&rgba, 2, 1)
+            .encode_lossless()
+            .to_vec();
+        let p = decoded(&bytes, Format::WebP, 2).unwrap();
+        assert_eq!((p.width, p.height, p.alpha), (2, 1, true));
+        assert_eq!(p.data, rgba);
+    }
+
+    #[test]
+    fn a_cmyk_jpeg_decodes_to_rgb() {
+        let mut out = Vec::new();
+        // A white pixel and a black one, 8 x 8 each way so that the blocks hold one colour.
+        let (white, black) = ([0u8, 0, 0, 0], [0u8, 0, 0, 255]);
+        let row: Vec<u8> = [[white; 8], [black; 8]].concat().concat();
+        let data = row.repeat(8);
+        jpeg_encoder::Encoder::new(&mut out, 100)
+            .encode(&data, 16, 8, jpeg_encoder::ColorType::Cmyk)
+            .unwrap();
+        let p = decoded(&out, Format::Jpeg, 16).unwrap();
+        assert_eq!((p.width, p.height, p.alpha), (16, 8, false));
+        let near = |got: &[u8], want: u8| got.iter().all(|&c| c.abs_diff(want) < 8);
+        assert!(near(&p.data[..3], 255), "{:?}", &p.data[..3]);
+        assert!(near(&p.data[15 * 3..16 * 3], 0), "{:?}", &p.data[45..48]);
+    }
+
+    #[test]
+    fn a_damaged_file_of_each_format_is_an_error_not_a_panic() {
+        for format in [Format::Jpeg, Format::Png, Format::Gif, Format::WebP] {
+            let err = decoded(b"\x89PNG\r\n\x1a\n and then nothing", format, 8).unwrap_err();
+            assert!(
+                err.starts_with("it cannot be decoded ("),
+                "{format:?}: {err}"
+            );
+        }
     }
 
     #[test]

@@ -9,32 +9,64 @@ use std::path::Path;
 use crate::errors::assert_report;
 use crate::support::TestSite;
 
-/// A PNG of `w` x `h` pixels (a gradient with an opaque alpha channel), made with the
-/// `image` crate; a header alone when either side is 0 (which no encoder writes).
+/// A PNG of `w` x `h` pixels (a gradient with an opaque alpha channel); a header alone
+/// when either side is 0 (which no encoder writes).
 pub fn png(w: u32, h: u32) -> Vec<u8> {
     if w == 0 || h == 0 {
         return png_header(w, h);
     }
-    let img = image::RgbaImage::from_fn(w, h, |x, y| image::Rgba([x as u8, y as u8, 128, 255]));
-    encode(
-        image::DynamicImage::ImageRgba8(img),
-        image::ImageFormat::Png,
-    )
+    let pixels: Vec<u8> = (0..h)
+        .flat_map(|y| (0..w).flat_map(move |x| [x as u8, y as u8, 128, 255]))
+        .collect();
+    let mut out = Vec::new();
+    let mut encoder = ::png::Encoder::new(&mut out, w, h);
+    encoder.set_color(::png::ColorType::Rgba);
+    encoder.set_depth(::png::BitDepth::Eight);
+    let mut writer = encoder.write_header().unwrap();
+    writer.write_image_data(&pixels).unwrap();
+    writer.finish().unwrap();
+    out
 }
 
-/// A JPEG of `w` x `h` pixels, made with the `image` crate.
+/// A JPEG of `w` x `h` pixels.
 pub fn jpeg(w: u32, h: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([x as u8, y as u8, 90]));
-    encode(
-        image::DynamicImage::ImageRgb8(img),
-        image::ImageFormat::Jpeg,
-    )
+    let pixels: Vec<u8> = (0..h)
+        .flat_map(|y| (0..w).flat_map(move |x| [x as u8, y as u8, 90]))
+        .collect();
+    let mut out = Vec::new();
+    jpeg_encoder::Encoder::new(&mut out, 90)
+        .encode(&pixels, w as u16, h as u16, jpeg_encoder::ColorType::Rgb)
+        .unwrap();
+    out
 }
 
-fn encode(img: image::DynamicImage, format: image::ImageFormat) -> Vec<u8> {
-    let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, format).unwrap();
-    out.into_inner()
+/// Width and height of an image file, decoded (PNG, JPEG or WebP, by its first bytes).
+pub fn decoded_size(path: &Path) -> (u32, u32) {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    fn failed<T>(path: &Path, e: &dyn std::fmt::Display) -> T {
+        panic!("{}: {e}", path.display())
+    }
+    let cursor = std::io::Cursor::new(&bytes);
+    if bytes.starts_with(b"\x89PNG") {
+        let mut reader = ::png::Decoder::new(cursor)
+            .read_info()
+            .unwrap_or_else(|e| failed(path, &e));
+        let mut data = vec![0; reader.output_buffer_size().unwrap()];
+        let frame = reader
+            .next_frame(&mut data)
+            .unwrap_or_else(|e| failed(path, &e));
+        (frame.width, frame.height)
+    } else if bytes.starts_with(b"RIFF") {
+        let mut d = image_webp::WebPDecoder::new(cursor).unwrap_or_else(|e| failed(path, &e));
+        let mut data = vec![0; d.output_buffer_size().unwrap()];
+        d.read_image(&mut data).unwrap_or_else(|e| failed(path, &e));
+        d.dimensions()
+    } else {
+        let mut d = jpeg_decoder::Decoder::new(cursor);
+        d.decode().unwrap_or_else(|e| failed(path, &e));
+        let info = d.info().unwrap();
+        (u32::from(info.width), u32::from(info.height))
+    }
 }
 
 /// The first bytes of a PNG of `w` x `h` pixels: the signature and the IHDR chunk, which

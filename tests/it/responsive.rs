@@ -5,7 +5,7 @@ use digest::pipeline::{Changes, Session};
 use digest::BuildOptions;
 use std::path::Path;
 
-use crate::images::{jpeg, png, png_header, variant_hash};
+use crate::images::{self, jpeg, png, png_header, variant_hash};
 use crate::support::{article, TestSite};
 
 const R1: &str = "content/articles/2025/r1";
@@ -20,8 +20,7 @@ fn folder_article(site: TestSite, extra: &str, body: &str) -> TestSite {
 
 /// Width and height of the image file at `path` in the output, decoded.
 fn decoded_size(site: &TestSite, path: &str) -> (u32, u32) {
-    let img = image::open(site.out_path(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
-    (img.width(), img.height())
+    images::decoded_size(&site.out_path(path))
 }
 
 fn cache_file(site: &TestSite, name: &str) -> std::path::PathBuf {
