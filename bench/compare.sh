@@ -51,18 +51,7 @@ export HUGO_CACHEDIR=$TMP/hugo-cache
 
 "$GEN" "$N" "$SITE"
 
-# Hugo gets the same article files (hard links, so no copy) under content/articles/. A
-# company profile becomes the term page's content, content/companies/<slug>/_index.md,
-# with `name` as Hugo's `title` and `aliases` renamed: in Hugo `aliases` means redirects.
-cp -r bench/hugo "$HSITE"
-mkdir -p "$HSITE/content/companies"
-cp -al "$SITE/content/articles" "$HSITE/content/articles"
-for f in "$SITE"/content/companies/*.md; do
-    slug=$(basename "$f" .md)
-    mkdir -p "$HSITE/content/companies/$slug"
-    sed -e 's/^name = /title = /' -e 's/^aliases = /other_names = /' "$f" \
-        >"$HSITE/content/companies/$slug/_index.md"
-done
+hugo_site "$SITE" "$HSITE"
 
 # cmd TOOL OUT: sets CMD to the build command of TOOL writing into OUT.
 cmd() {

@@ -1,4 +1,4 @@
-# Shared by the bench scripts: `source bench/lib.sh`, then `warn_about_fs DIR`.
+# Shared by the bench scripts: `source bench/lib.sh`, then `warn_about_fs DIR`, `hugo_site`.
 
 # Warns on stderr when DIR is on an ext4 file system without a journal. There, ext4's inode
 # allocator skips every inode freed in the last one to six minutes and reads the inode
@@ -25,4 +25,22 @@ deleting_is_safe() {
     fstype=$(findmnt -n -o FSTYPE -T "$1" 2>/dev/null) || return 0
     dev=${source##*/}
     ! [[ $fstype == ext4 && -d /proc/fs/ext4/$dev ]] || compgen -G "/proc/fs/jbd2/$dev-*" >/dev/null
+}
+
+# Lays out the Hugo counterpart of the digest site SITE in HSITE: bench/hugo/ (config and
+# templates) plus the same article files (hard links, so no copy; a folder article with
+# its lead image is a Hugo leaf bundle) under content/articles/. A company profile becomes
+# the term page's content, content/companies/<slug>/_index.md, with `name` as Hugo's
+# `title` and `aliases` renamed: in Hugo `aliases` means redirects.
+hugo_site() {
+    local site=$1 hsite=$2 f slug
+    cp -r "$(dirname "${BASH_SOURCE[0]}")/hugo" "$hsite"
+    mkdir -p "$hsite/content/companies"
+    cp -al "$site/content/articles" "$hsite/content/articles"
+    for f in "$site"/content/companies/*.md; do
+        slug=$(basename "$f" .md)
+        mkdir -p "$hsite/content/companies/$slug"
+        sed -e 's/^name = /title = /' -e 's/^aliases = /other_names = /' "$f" \
+            >"$hsite/content/companies/$slug/_index.md"
+    done
 }

@@ -263,18 +263,16 @@ fn decode_webp(file: std::fs::File) -> Result<Pixels, String> {
     })
 }
 
-/// `pixels` at `width` x `height` (a copy when it is already that size).
+/// `pixels` at `width` x `height` (a copy when it is already that size). The resizer is
+/// built for four channels only (`fast_image_resize`'s `only_u8x4`, which keeps its code a
+/// fraction of the size): RGB goes through it with an opaque alpha channel, left out of the
+/// arithmetic and dropped again after.
 fn resize(
     resizer: &mut Resizer,
     pixels: &Pixels,
     width: u32,
     height: u32,
 ) -> Result<Pixels, String> {
-    let kind = if pixels.alpha {
-        PixelType::U8x4
-    } else {
-        PixelType::U8x3
-    };
     if (width, height) == (pixels.width, pixels.height) {
         return Ok(Pixels {
             data: pixels.data.clone(),
@@ -283,19 +281,49 @@ fn resize(
             alpha: pixels.alpha,
         });
     }
-    let src = ImageRef::new(pixels.width, pixels.height, &pixels.data, kind)
-        .map_err(|e| format!("cannot resize it ({e})"))?;
-    let mut dst = Image::new(width, height, kind);
-    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::CatmullRom));
+    let padded;
+    let rgba = if pixels.alpha {
+        &pixels.data
+    } else {
+        padded = with_alpha(&pixels.data);
+        &padded
+    };
+    let failed = |e: &dyn std::fmt::Display| format!("cannot resize it ({e})");
+    let src = ImageRef::new(pixels.width, pixels.height, rgba, PixelType::U8x4)
+        .map_err(|e| failed(&e))?;
+    let mut dst = Image::new(width, height, PixelType::U8x4);
+    let options = ResizeOptions::new()
+        .resize_alg(ResizeAlg::Convolution(FilterType::CatmullRom))
+        .use_alpha(pixels.alpha);
     resizer
         .resize(&src, &mut dst, &options)
-        .map_err(|e| format!("cannot resize it ({e})"))?;
+        .map_err(|e| failed(&e))?;
+    let mut data = dst.into_vec();
+    if !pixels.alpha {
+        data = without_alpha(&data);
+    }
     Ok(Pixels {
-        data: dst.into_vec(),
+        data,
         width,
         height,
         alpha: pixels.alpha,
     })
+}
+
+fn with_alpha(rgb: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(rgb.len() / 3 * 4);
+    for p in rgb.chunks_exact(3) {
+        out.extend_from_slice(&[p[0], p[1], p[2], 255]);
+    }
+    out
+}
+
+fn without_alpha(rgba: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(rgba.len() / 4 * 3);
+    for p in rgba.chunks_exact(4) {
+        out.extend_from_slice(&p[..3]);
+    }
+    out
 }
 
 fn encode(

@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Issue 20's image figures: the N-article corpus of bench/compare.sh with K articles
+# carrying a distinct W x H JPEG lead photo (bench/gen_images.rs), built by digest and by
+# Hugo, which resizes the same photos to the same widths in WebP (bench/hugo/, quality 80,
+# Catmull-Rom, as digest's defaults; digest also makes a JPEG fallback at each width).
+#
+#   bash bench/images.sh                 # N=10000 K=1000 2400x1600, ROUNDS=3
+#   bash bench/images.sh 1000 100        # smaller
+#
+# Each round, alternately: digest's first build (image cache removed), Hugo's first build
+# (resources/ and its cache removed), digest's rebuild with the warm image cache, and
+# digest building the same corpus without images (the K articles as plain files), each
+# into a new folder under `/usr/bin/time -v`, after a `sync`. Prints medians, the ratios
+# the issue names (first build / Hugo's <= 0.5, warm / no images <= 1.1, RSS < 600 MB)
+# and the count of WebP files each wrote. Everything lives in one temp dir (TMPDIR),
+# removed on exit.
+set -euo pipefail
+
+N=${1:-10000}
+K=${2:-1000}
+SIZE=${SIZE:-2400x1600}
+ROUNDS=${ROUNDS:-3}
+if [[ ! $N =~ ^[0-9]+$ || ! $K =~ ^[0-9]+$ || $K -gt $N || ! $ROUNDS =~ ^[1-9][0-9]*$ ]]; then
+    echo "usage: [ROUNDS=3] [SIZE=2400x1600] bash bench/images.sh [N [K]]   (K <= N)" >&2
+    exit 2
+fi
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$REPO"
+source bench/lib.sh
+for tool in hugo /usr/bin/time; do
+    command -v "$tool" >/dev/null || { echo "needs $tool: apt-get install -y hugo time" >&2; exit 1; }
+done
+
+echo "building digest, gen_corpus and gen_images (release)" >&2
+cargo build --release --quiet --bin digest --example gen_corpus --example gen_images
+BIN=${CARGO_TARGET_DIR:-$REPO/target}/release
+DIGEST=$BIN/digest
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/digest-images.XXXXXX")
+warn_about_fs "$TMP"
+trap 'rm -rf "$TMP"' EXIT
+PLAIN=$TMP/plain
+PICS=$TMP/pics
+HSITE=$TMP/hugo-site
+export HUGO_CACHEDIR=$TMP/hugo-cache
+
+"$BIN/examples/gen_corpus" "$N" "$PLAIN" >&2
+cp -a "$PLAIN" "$PICS"
+"$BIN/examples/gen_images" "$K" "$PICS" "$SIZE"
+hugo_site "$PICS" "$HSITE"
+echo "photos: $(du -sh --apparent-size "$PICS/content" | cut -f1) of content, read once into the page cache" >&2
+find "$PICS/content" -name lead.jpg -exec cat {} + >/dev/null
+
+# run NAME OUT CMD...: one timed build into OUT (a folder that does not exist yet).
+run() {
+    local name=$1 out=$2
+    shift 2
+    sync
+    /usr/bin/time -v -o "$TMP/$name.time" "$@" >"$TMP/$name.log" 2>&1 || {
+        echo "$name failed: $*" >&2
+        tail -n 30 "$TMP/$name.log" >&2
+        exit 1
+    }
+    webp[$name]=$(find "$out" -name '*.webp' | wc -l)
+    deleting_is_safe "$TMP" && rm -rf "$out"
+    return 0
+}
+
+declare -A webp
+"$DIGEST" build --root "$PLAIN" --output "$TMP/warmup" >/dev/null 2>&1 # page cache, checks it builds
+rm -rf "$TMP/warmup"
+for ((r = 1; r <= ROUNDS; r++)); do
+    echo "round $r/$ROUNDS" >&2
+    rm -rf "$PICS/.digest-cache"
+    run "first.$r" "$TMP/o-first-$r" "$DIGEST" build --root "$PICS" --output "$TMP/o-first-$r"
+    rm -rf "$HSITE/resources" "$HUGO_CACHEDIR"
+    run "hugo.$r" "$TMP/o-hugo-$r" hugo --source "$HSITE" --destination "$TMP/o-hugo-$r"
+    run "warm.$r" "$TMP/o-warm-$r" "$DIGEST" build --root "$PICS" --output "$TMP/o-warm-$r"
+    run "plain.$r" "$TMP/o-plain-$r" "$DIGEST" build --root "$PLAIN" --output "$TMP/o-plain-$r"
+done
+
+# field NAME KEY: one value per round (wall s, cpu s, rss KB).
+field() {
+    local r
+    for ((r = 1; r <= ROUNDS; r++)); do
+        awk -v key="$2" '
+            key == "wall" && /Elapsed \(wall clock\)/ {
+                n = split($NF, p, ":"); s = 0
+                for (i = 1; i <= n; i++) s = s * 60 + p[i]
+                print s }
+            key == "rss" && /Maximum resident set size/ { print $NF }
+            key == "cpu" && /User time|System time/ { s += $NF }
+            END { if (key == "cpu") print s }' "$TMP/$1.$r.time"
+    done
+}
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+echo
+echo "== $N articles, $K with a $SIZE JPEG lead photo, $ROUNDS rounds (median) on $(nproc) cores =="
+echo "digest $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src templates Cargo.toml Cargo.lock || echo '+uncommitted changes'), $(hugo version | awk '{print $1, $2}')"
+printf '%-34s %8s %8s %12s %6s\n' build "wall s" "cpu s" "peak RSS MB" webp
+declare -A W R
+for name in first hugo warm plain; do
+    W[$name]=$(field $name wall | median)
+    R[$name]=$(field $name rss | median)
+    case $name in
+    first) label="digest, first (no image cache)" ;;
+    hugo) label="hugo, first (no resources/)" ;;
+    warm) label="digest, rebuild (warm image cache)" ;;
+    plain) label="digest, same corpus without images" ;;
+    esac
+    awk -v l="$label" -v w="${W[$name]}" -v c="$(field $name cpu | median)" -v r="${R[$name]}" -v n="${webp[$name.$ROUNDS]}" \
+        'BEGIN { printf "%-34s %8.2f %8.2f %12.1f %6d\n", l, w, c, r / 1024, n }'
+done
+awk -v f="${W[first]}" -v h="${W[hugo]}" -v w="${W[warm]}" -v p="${W[plain]}" -v r="${R[first]}" 'BEGIN {
+    printf "first build / hugo: %.2f (goal <= 0.5); warm rebuild / no images: %.2f (goal <= 1.1); digest peak RSS %.0f MB (goal < 600)\n", f / h, w / p, r / 1024 }'
+for name in first hugo warm plain; do echo "$name per round, wall s: $(field $name wall | tr '\n' ' ')"; done
+echo "digest says: $(tail -n 1 "$TMP/first.$ROUNDS.log")"
+echo "hugo says:   $(grep -E '^Total in' "$TMP/hugo.$ROUNDS.log" || tail -n 1 "$TMP/hugo.$ROUNDS.log")"
