@@ -280,15 +280,7 @@ fn locate(
     let src = src.trim();
     let usage = "write a file beside the article (`src = \"lead.jpg\"`, in a folder article) \
                  or a path under static/ (`src = \"/img/lead.jpg\"`)";
-    let climbs = Path::new(src)
-        .components()
-        .any(|c| matches!(c, Component::ParentDir | Component::CurDir));
-    if src.is_empty()
-        || climbs
-        || src.contains(['\\', '\0', '?', '#', ':'])
-        || src.starts_with("//")
-        || src.split('/').skip(1).any(str::is_empty)
-    {
+    if !publishable(src) {
         return Err(format!(
             "`src = \"{src}\"` is not a path digest publishes: {usage}"
         ));
@@ -315,6 +307,78 @@ fn locate(
         ));
     }
     Ok((format!("{article_path}{src}"), disk, false))
+}
+
+/// Whether `src` (trimmed) is a path digest may publish a file at: not empty, no `..` or
+/// `.`, no empty segment, no URL or Windows syntax.
+fn publishable(src: &str) -> bool {
+    let climbs = Path::new(src)
+        .components()
+        .any(|c| matches!(c, Component::ParentDir | Component::CurDir));
+    !(src.is_empty()
+        || climbs
+        || src.contains(['\\', '\0', '?', '#', ':'])
+        || src.starts_with("//")
+        || src.split('/').skip(1).any(str::is_empty))
+}
+
+/// A company's logo (`logo` in its profile), checked and measured.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Logo {
+    /// Its path below the site root: `companies/openai.svg` for a file beside the profile
+    /// (published there), `img/openai.png` for one under `static/`.
+    pub path: String,
+    /// The file on disk.
+    pub source: PathBuf,
+    pub in_static: bool,
+    /// Pixels, from its header; `None` for an SVG that states no size.
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+}
+
+/// The logo file `src` names, for a profile in the site at `root`: a file beside the
+/// profiles (`openai.svg`, in `content/companies/`) or a path under `static/`
+/// (`/img/openai.svg`), measured like a lead image.
+pub fn logo(src: &str, root: &Path) -> Result<Logo, String> {
+    let src = src.trim();
+    if !publishable(src) {
+        return Err(format!(
+            "`logo = \"{src}\"` is not a path digest publishes: write a file beside the \
+             profile (`logo = \"openai.svg\"`, in content/companies/) or a path under static/ \
+             (`logo = \"/img/openai.svg\"`)"
+        ));
+    }
+    let (path, source, shown, in_static) = match src.strip_prefix('/') {
+        Some(rel) => (
+            rel.to_string(),
+            root.join("static").join(rel),
+            format!("static/{rel}"),
+            true,
+        ),
+        None => (
+            format!("companies/{src}"),
+            root.join(super::load::PROFILES).join(src),
+            format!("{}/{src}", super::load::PROFILES),
+            false,
+        ),
+    };
+    let hidden = Path::new(src)
+        .components()
+        .any(|c| is_ignored(&c.as_os_str().to_string_lossy()));
+    if !in_static && hidden {
+        return Err(format!(
+            "`{shown}` is hidden or a backup file, which digest does not publish; rename it"
+        ));
+    }
+    check_file(root, &source, &shown)?;
+    let (width, height) = measure(&source)?;
+    Ok(Logo {
+        path,
+        source,
+        in_static,
+        width,
+        height,
+    })
 }
 
 /// That `disk` (shown as `shown`) is a file inside the site's folder.
@@ -365,7 +429,7 @@ pub fn measure(disk: &Path) -> Result<(Option<u32>, Option<u32>), String> {
             _ => "its header is cut short or damaged".into(),
         };
         cannot(format!(
-            "{why}; a lead image must be a JPEG, PNG, GIF, WebP or SVG file"
+            "{why}; digest shows JPEG, PNG, GIF, WebP and SVG files"
         ))
     })?;
     let px = |n: usize| u32::try_from(n).ok().filter(|&n| n > 0);

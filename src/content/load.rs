@@ -11,7 +11,7 @@ use super::edition::{parse_edition_intro, EditionIntro};
 use super::front_matter::normalize;
 use super::image::{folder_of, Place};
 use super::page::{parse_page, Page};
-use super::profile::{parse_profile, CompanyProfile};
+use super::profile::{parse_profile_in, CompanyProfile};
 use super::RenderEnv;
 use crate::config::Period;
 use crate::error::{line_col, Diagnostic};
@@ -121,7 +121,9 @@ pub fn load_profiles(
     root: &Path,
     env: &RenderEnv<'_>,
 ) -> Result<Vec<CompanyProfile>, Vec<Diagnostic>> {
-    load_dir(root, PROFILES, env, parse_profile)
+    load_dir(root, PROFILES, env, |path, text, env| {
+        parse_profile_in(path, text, env, Some(root))
+    })
 }
 
 /// Editors' intros to editions, from `content/editions`.
@@ -142,13 +144,11 @@ pub const PROFILES: &str = "content/companies";
 pub const PAGES: &str = "content/pages";
 pub const EDITIONS: &str = "content/editions";
 
-type Parse<T> = fn(&Path, &str, &RenderEnv<'_>) -> Result<T, Vec<Diagnostic>>;
-
 fn load_dir<T: Send>(
     root: &Path,
     dir: &str,
     env: &RenderEnv<'_>,
-    parse: Parse<T>,
+    parse: impl Fn(&Path, &str, &RenderEnv<'_>) -> Result<T, Vec<Diagnostic>> + Sync,
 ) -> Result<Vec<T>, Vec<Diagnostic>> {
     let (files, mut problems) = find_markdown(root, dir);
     let results: Vec<Result<T, Vec<Diagnostic>>> = files

@@ -5,13 +5,21 @@ use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
 use super::front_matter;
+use super::image::Logo;
 use super::markdown;
 use super::names::NameList;
 use super::RenderEnv;
 use crate::error::Diagnostic;
 use crate::slug::slugify;
 
-pub const KEYS: &[&str] = &["name", "aliases", "website", "founded", "headquarters"];
+pub const KEYS: &[&str] = &[
+    "name",
+    "aliases",
+    "website",
+    "founded",
+    "headquarters",
+    "logo",
+];
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -22,6 +30,7 @@ struct FrontMatter {
     website: Option<toml::Spanned<String>>,
     founded: Option<toml::Value>,
     headquarters: Option<String>,
+    logo: Option<toml::Spanned<String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -35,16 +44,31 @@ pub struct CompanyProfile {
     /// As written: a year, or a date.
     pub founded: Option<String>,
     pub headquarters: Option<String>,
+    /// `logo`, checked and measured; `None` without one, or for a profile read without
+    /// its place on disk.
+    pub logo: Option<Logo>,
     pub description_html: String,
     pub summary_text: String,
     /// Links in the body left out for their URL scheme, as problems for `digest check`.
     pub link_problems: Vec<Diagnostic>,
 }
 
+/// A profile read without its place on disk (its `logo` is not looked for).
 pub fn parse_profile(
     path: &Path,
     text: &str,
     env: &RenderEnv<'_>,
+) -> Result<CompanyProfile, Vec<Diagnostic>> {
+    parse_profile_in(path, text, env, None)
+}
+
+/// A profile of the site in `root` (`None`: read without its place on disk), `path` as
+/// shown in messages.
+pub fn parse_profile_in(
+    path: &Path,
+    text: &str,
+    env: &RenderEnv<'_>,
+    root: Option<&Path>,
 ) -> Result<CompanyProfile, Vec<Diagnostic>> {
     let split = front_matter::split(path, text).map_err(|d| vec![d])?;
     let fm: FrontMatter = front_matter::parse(path, &split, KEYS).map_err(|d| vec![d])?;
@@ -81,6 +105,21 @@ pub fn parse_profile(
             )]);
         }
     }
+    let logo = match (&fm.logo, root) {
+        (Some(src), Some(root)) => match super::image::logo(src.get_ref(), root) {
+            Ok(logo) => Some(logo),
+            Err(message) => {
+                return Err(vec![Diagnostic::at_offset(
+                    path,
+                    split.front_matter,
+                    src.span().start,
+                    split.front_matter_line,
+                    message,
+                )])
+            }
+        },
+        _ => None,
+    };
     let founded = fm.founded.map(|v| match v {
         toml::Value::String(s) => s,
         other => other.to_string(),
@@ -94,6 +133,7 @@ pub fn parse_profile(
         website: fm.website.map(toml::Spanned::into_inner),
         founded,
         headquarters: fm.headquarters,
+        logo,
         description_html: rendered.html,
         link_problems: super::url::body_problems(path, &split, &rendered.unsafe_links),
         summary_text: rendered.summary_text,

@@ -101,6 +101,9 @@ struct Loaded {
     config: Config,
     theme: Theme,
     profiles: Vec<CompanyProfile>,
+    /// Whether `profiles` are what the files say: false after an error reading them (which
+    /// a missing logo file under `static/` can be, so a change there reads them again).
+    profiles_ok: bool,
     pages: Vec<Page>,
     intros: Vec<EditionIntro>,
     /// The files under `static/`.
@@ -170,10 +173,17 @@ impl Session {
 
     /// `changes`, plus, when static files changed, the articles whose lead image or body
     /// images are under `static/` and those that did not parse (their image may have been
-    /// missing): they are read again, so that their images are measured and hashed again.
+    /// missing), and the profiles when one has its logo there: they are read again, so
+    /// that their images are measured and hashed again.
     fn with_static_images(&self, changes: &Changes) -> Changes {
         let mut changes = changes.clone();
         if changes.statics && !changes.all {
+            changes.profiles_or_pages |= self.loaded.as_ref().is_some_and(|l| {
+                !l.profiles_ok
+                    || l.profiles
+                        .iter()
+                        .any(|p| p.logo.as_ref().is_some_and(|l| l.in_static))
+            });
             let statics = self.options.root.join("static");
             for (path, parsed) in &self.articles {
                 let uses_static = parsed.as_ref().map_or(true, |a| {
@@ -388,6 +398,7 @@ impl Session {
             config,
             theme,
             profiles,
+            profiles_ok: true,
             pages,
             intros,
             copies: Arc::new(copies),
@@ -415,7 +426,9 @@ impl Session {
             loaded.theme = Theme::load(&root, &loaded.config).map_err(fail)?;
         }
         if changes.profiles_or_pages {
-            loaded.profiles = load_profiles(&root, &env).map_err(fail)?;
+            let profiles = load_profiles(&root, &env);
+            loaded.profiles_ok = profiles.is_ok();
+            loaded.profiles = profiles.map_err(fail)?;
             loaded.pages = load_pages(&root, &env).map_err(fail)?;
             loaded.intros = load_edition_intros(&root, &env).map_err(fail)?;
         }
@@ -646,7 +659,7 @@ fn cpu_time() -> std::time::Duration {
     std::time::Duration::from_micros(micros(usage.ru_utime) + micros(usage.ru_stime))
 }
 
-/// What every page shows: the config and the navigation.
+/// What every page shows: the config, the navigation and the company logos.
 fn global_salt(config: &Config, site: &Site) -> u64 {
     let mut h = Fnv::default();
     (
@@ -661,11 +674,18 @@ fn global_salt(config: &Config, site: &Site) -> u64 {
     for p in &site.pages {
         (&p.title, &p.slug).hash(&mut h);
     }
+    // Every link to a company carries its logo (cards, timelines, editions...): a logo
+    // added, changed or removed re-renders every page rather than trusting each page's
+    // fingerprint to include the links it shows.
+    for p in &site.profiles {
+        p.logo.hash(&mut h);
+    }
     h.finish()
 }
 
 /// The static files, then each article's folder files at the article's URL, then the
-/// variants of the images articles show (from the image cache in `root`), each once.
+/// logos beside the profiles (at `companies/<file>`), then the variants of the images
+/// articles show (from the image cache in `root`), each once.
 fn published_copies(
     statics: &[CopiedFile],
     site: &Site,
@@ -680,6 +700,15 @@ fn published_copies(
             path: format!("{at}{}", asset.rel),
         }));
     }
+    copies.extend(
+        site.profiles
+            .iter()
+            .filter_map(|p| p.logo.as_ref().filter(|l| !l.in_static))
+            .map(|logo| CopiedFile {
+                source: logo.source.clone(),
+                path: logo.path.clone(),
+            }),
+    );
     let cache = root.join(crate::images::CACHE_DIR);
     let mut variants = HashSet::new();
     for u in site.articles.iter().flat_map(|a| &a.rasters) {

@@ -297,7 +297,7 @@ pub fn edition_groups(config: &Config, site: &Site, edition: &Edition) -> Vec<Gr
             let term = company.map(|c| &site.companies[c]);
             Group {
                 name: term.map_or_else(|| "Also in this edition".into(), |t| t.name.clone()),
-                company: term.map(|t| term_link(config, COMPANIES, t)),
+                company: term.map(|t| term_link(config, site, COMPANIES, t)),
                 permalink: term.map(|t| config.permalink(&term_path(COMPANIES, &t.slug))),
                 articles,
                 events: events

@@ -266,7 +266,7 @@ pub fn fingerprint(inputs: &Inputs<'_>, job: &PageJob, salt: u64) -> Fingerprint
             let c = &site.companies[*id];
             // Its chart, and its related companies (co-mentions).
             v.companies[*id].hash(&mut h);
-            profile_view(site, c).hash(&mut h);
+            profile_view(config, site, c).hash(&mut h);
             h.cards(&v.company_timelines[*id]);
         }
         PageKind::Term { tax, id, .. } => v.terms[*tax][*id].hash(&mut h),

@@ -12,7 +12,7 @@ use super::loans::{PageContext, ShelfId};
 use super::plan::{feed_path, COMPANY_TIMELINE_ENTRIES, RELATED_COMPANIES};
 use super::renderer::Renderer;
 use super::timeline_pages::{month_views, MonthView};
-use super::views::{taxonomy_link, term_link, TaxonomyLink, TermLink};
+use super::views::{taxonomy_link, term_link, LogoView, TaxonomyLink, TermLink};
 use crate::config::{Config, COMPANIES};
 use crate::date::DateView;
 use crate::site::terms::by_name;
@@ -47,7 +47,7 @@ pub struct TermFacts {
 /// The facts of `term`, whose pages are under `section` (`companies`, `tags`...).
 pub fn term_facts(config: &Config, site: &Site, section: &str, term: &Term) -> TermFacts {
     TermFacts {
-        link: term_link(config, section, term),
+        link: term_link(config, site, section, term),
         article_count: term.articles.len(),
         event_count: term.events.len(),
         latest: term
@@ -101,15 +101,22 @@ pub struct ProfileView<'a> {
     website: &'a Option<String>,
     founded: &'a Option<String>,
     headquarters: &'a Option<String>,
+    logo: Option<LogoView>,
     description: &'a str,
     summary_text: &'a str,
 }
 
 /// The profile of `company`, if it has one.
-pub fn profile_view<'s>(site: &'s Site, company: &Term) -> Option<ProfileView<'s>> {
+pub fn profile_view<'s>(
+    config: &Config,
+    site: &'s Site,
+    company: &Term,
+) -> Option<ProfileView<'s>> {
     company.profile.map(|p| {
+        let logo = term_link(config, site, COMPANIES, company).logo;
         let p = &site.profiles[p];
         ProfileView {
+            logo,
             name: &p.name,
             aliases: &p.aliases,
             website: &p.website,
@@ -182,7 +189,7 @@ impl Renderer<'_> {
     pub(super) fn company_head(&self, id: usize) -> Value {
         let company = &self.site.companies[id];
         let head = CompanyHead {
-            profile: profile_view(self.site, company),
+            profile: profile_view(self.config, self.site, company),
             company: self.term_summary(COMPANIES, company, ChartSize::Full),
             timeline: self.company_timeline(company),
             related_companies: self.related_companies(id),
@@ -236,7 +243,7 @@ impl Renderer<'_> {
     fn related_companies(&self, id: usize) -> Vec<TermLink> {
         related_companies(self.site, id)
             .into_iter()
-            .map(|c| term_link(self.config, COMPANIES, &self.site.companies[c]))
+            .map(|c| term_link(self.config, self.site, COMPANIES, &self.site.companies[c]))
             .collect()
     }
 }
@@ -328,6 +335,7 @@ mod tests {
             name: name.into(),
             slug: slug.into(),
             url: format!("/tags/{slug}/"),
+            logo: None,
         }
     }
 

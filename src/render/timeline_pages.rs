@@ -122,7 +122,7 @@ fn entry_view(r: &Renderer<'_>, entry: Entry) -> EntryView {
     let url = r.config.url(&article.path_in_site());
     let links = |ids: &[usize]| -> Vec<TermLink> {
         ids.iter()
-            .map(|&c| term_link(r.config, COMPANIES, &site.companies[c]))
+            .map(|&c| term_link(r.config, site, COMPANIES, &site.companies[c]))
             .collect()
     };
     match entry {

@@ -56,6 +56,18 @@ pub struct TermLink {
     pub name: String,
     pub slug: String,
     pub url: String,
+    /// A company's logo (`logo` in its profile); null for other terms.
+    pub logo: Option<LogoView>,
+}
+
+/// A company's logo as templates see it.
+#[derive(Serialize, Clone, Hash)]
+pub struct LogoView {
+    /// Its URL, with the base path.
+    pub src: String,
+    /// Pixels, from the file; null for an SVG that states no size.
+    pub width: Option<u32>,
+    pub height: Option<u32>,
 }
 
 /// What lists show of an article: the `article` in lists, feeds and cards. Hashed (with
@@ -231,11 +243,23 @@ pub fn taxonomy_link(config: &Config, name: &str) -> TaxonomyLink {
     }
 }
 
-pub fn term_link(config: &Config, section: &str, term: &Term) -> TermLink {
+/// `term` of taxonomy `section` (`companies`, `tags`...) of `site`: a company with its
+/// profile's logo.
+pub fn term_link(config: &Config, site: &Site, section: &str, term: &Term) -> TermLink {
+    let logo = (section == COMPANIES)
+        .then_some(term.profile)
+        .flatten()
+        .and_then(|p| site.profiles[p].logo.as_ref())
+        .map(|logo| LogoView {
+            src: config.url(&logo.path),
+            width: logo.width,
+            height: logo.height,
+        });
     TermLink {
         name: term.name.clone(),
         slug: term.slug.clone(),
         url: config.url(&term_path(section, &term.slug)),
+        logo,
     }
 }
 
@@ -252,7 +276,7 @@ pub fn article_card<'a>(config: &Config, site: &'a Site, index: usize) -> Articl
         summary_text: &a.summary_text,
         companies: site.article_companies[index]
             .iter()
-            .map(|&c| term_link(config, COMPANIES, &site.companies[c]))
+            .map(|&c| term_link(config, site, COMPANIES, &site.companies[c]))
             .collect(),
         taxonomies: site
             .taxonomies
@@ -265,7 +289,7 @@ pub fn article_card<'a>(config: &Config, site: &'a Site, index: usize) -> Articl
                     .map_or_else(|| g.name.clone(), |t| t.title.clone()),
                 terms: g.article_terms[index]
                     .iter()
-                    .map(|&t| term_link(config, &g.name, &g.terms[t]))
+                    .map(|&t| term_link(config, site, &g.name, &g.terms[t]))
                     .collect(),
             })
             .collect(),
@@ -291,7 +315,7 @@ pub fn event_views<'a>(config: &Config, site: &'a Site, index: usize) -> Vec<Eve
             anchor: &e.anchor,
             companies: ids
                 .iter()
-                .map(|&c| term_link(config, COMPANIES, &site.companies[c]))
+                .map(|&c| term_link(config, site, COMPANIES, &site.companies[c]))
                 .collect(),
         })
         .collect()

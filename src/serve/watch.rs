@@ -87,6 +87,8 @@ pub fn classify_path(root: &Path, path: &Path, output: &Path) -> ChangeKind {
         ["content", "companies" | "pages" | "editions", ..] if markdown => {
             ChangeKind::ProfileOrPage
         }
+        // A logo beside the profiles: they are read again (and it measured again).
+        ["content", "companies", _, ..] => ChangeKind::ProfileOrPage,
         ["templates", _, ..] => ChangeKind::Template,
         ["static", _, ..] => ChangeKind::Static,
         _ => ChangeKind::Ignored,

@@ -334,13 +334,13 @@ fn a_corrupt_lead_image_is_an_error_at_its_src() {
     bad_src(
         empty,
         "lead.jpg",
-        "cannot read `lead.jpg` as an image: its header is cut short or damaged; a lead image must be a JPEG, PNG, GIF, WebP or SVG file",
+        "cannot read `lead.jpg` as an image: its header is cut short or damaged; digest shows JPEG, PNG, GIF, WebP and SVG files",
     );
     let text = TestSite::new().file(&format!("{R1}/lead.png"), "this is not a picture\n");
     bad_src(
         text,
         "lead.png",
-        "cannot read `lead.png` as an image: it is not a JPEG, PNG, GIF or WebP file; a lead image must be a JPEG, PNG, GIF, WebP or SVG file",
+        "cannot read `lead.png` as an image: it is not a JPEG, PNG, GIF or WebP file; digest shows JPEG, PNG, GIF, WebP and SVG files",
     );
     let svg = TestSite::new().file(&format!("{R1}/lead.svg"), "<html></html>");
     bad_src(
@@ -392,7 +392,7 @@ fn a_relative_lead_image_needs_a_folder_article() {
     );
 }
 
-fn session(site: &TestSite) -> Session {
+pub fn session(site: &TestSite) -> Session {
     Session::new(BuildOptions {
         root: site.root().to_path_buf(),
         ..BuildOptions::default()
@@ -400,12 +400,12 @@ fn session(site: &TestSite) -> Session {
 }
 
 /// What `digest serve` would rebuild after `paths` changed.
-fn changes(site: &TestSite, paths: &[&str]) -> Changes {
+pub fn changes(site: &TestSite, paths: &[&str]) -> Changes {
     let paths: Vec<_> = paths.iter().map(|p| site.root().join(p)).collect();
     classify(site.root(), &paths, Path::new("public")).expect("a change that matters")
 }
 
-fn page(built: &digest::pipeline::Built, path: &str) -> String {
+pub fn page(built: &digest::pipeline::Built, path: &str) -> String {
     String::from_utf8_lossy(&built.files[path]).into_owned()
 }
 

@@ -10,6 +10,7 @@ mod errors;
 mod images;
 mod incremental;
 mod large_inputs;
+mod logos;
 mod output_safety;
 mod properties;
 mod publish;
