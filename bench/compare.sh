@@ -98,27 +98,12 @@ for ((r = 1; r <= ROUNDS; r++)); do
 done
 
 # --- report ------------------------------------------------------------------------------
-# field TOOL KEY: one value per round from the `time -v` reports (seconds or KB).
-field() {
-    local tool=$1 key=$2 r
-    for ((r = 1; r <= ROUNDS; r++)); do
-        awk -v key="$key" '
-            key == "wall" && /Elapsed \(wall clock\)/ {
-                n = split($NF, p, ":"); s = 0
-                for (i = 1; i <= n; i++) s = s * 60 + p[i]
-                print s }
-            key == "rss" && /Maximum resident set size/ { print $NF }
-            key == "cpu" && /User time|System time/ { s += $NF }
-            END { if (key == "cpu") print s }' "$TMP/$tool.$r.time"
-    done
-}
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 declare -A WALL RSS CPU
 for tool in digest hugo; do
-    WALL[$tool]=$(field $tool wall | median)
-    RSS[$tool]=$(field $tool rss | median)
-    CPU[$tool]=$(field $tool cpu | median)
+    WALL[$tool]=$(field "$TMP/$tool" wall | median)
+    RSS[$tool]=$(field "$TMP/$tool" rss | median)
+    CPU[$tool]=$(field "$TMP/$tool" cpu | median)
 done
 
 echo
@@ -133,6 +118,6 @@ done
 echo "(hugo's .html count includes $HUGO_ALIASES /page/1/ redirect stubs)"
 awk -v w1="${WALL[digest]}" -v w2="${WALL[hugo]}" -v r1="${RSS[digest]}" -v r2="${RSS[hugo]}" \
     'BEGIN { printf "ratio digest/hugo: wall %.2f, peak RSS %.2f\n", w1 / w2, r1 / r2 }'
-echo "per round, wall s: digest $(field digest wall | tr '\n' ' ')| hugo $(field hugo wall | tr '\n' ' ')"
+echo "per round, wall s: digest $(field "$TMP/digest" wall | tr '\n' ' ')| hugo $(field "$TMP/hugo" wall | tr '\n' ' ')"
 echo "digest says: $(tail -n 1 "$TMP/digest.$ROUNDS.log")"
 echo "hugo says:   $(grep -E '^Total in' "$TMP/hugo.$ROUNDS.log" || tail -n 1 "$TMP/hugo.$ROUNDS.log")"

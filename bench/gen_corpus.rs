@@ -17,6 +17,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
+#[path = "splitmix.rs"]
+mod splitmix;
+use splitmix::Rng;
+
 /// The constant every article's stream is derived from.
 const SEED: u64 = 0x00D1_6E57_2019_2025;
 
@@ -327,49 +331,9 @@ const HEADINGS: [&str; 12] = [
     "Background",
 ];
 
-/// splitmix64: tiny, fast, good enough for synthetic text.
-struct Rng(u64);
-
-impl Rng {
-    fn for_item(kind: u64, i: u64) -> Rng {
-        let mut r = Rng(SEED ^ kind.wrapping_mul(0xA076_1D64_78BD_642F) ^ i);
-        r.next();
-        r
-    }
-
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `0..n` (n > 0); the modulo bias is irrelevant here.
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    /// Uniform in `lo..=hi`.
-    fn range(&mut self, lo: usize, hi: usize) -> usize {
-        lo + self.below(hi - lo + 1)
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-
-    /// `k` distinct indices in `0..n`, in drawing order.
-    fn distinct(&mut self, k: usize, n: usize) -> Vec<usize> {
-        let mut out = Vec::with_capacity(k);
-        while out.len() < k {
-            let x = self.below(n);
-            if !out.contains(&x) {
-                out.push(x);
-            }
-        }
-        out
-    }
+/// Article `i`'s stream of draws of `kind`.
+fn stream(kind: u64, i: u64) -> Rng {
+    Rng::seeded(SEED ^ kind.wrapping_mul(0xA076_1D64_78BD_642F) ^ i)
 }
 
 /// (year, month, day) of a day count since 1970-01-01 (Howard Hinnant's algorithm).
@@ -535,7 +499,7 @@ fn rust_block(out: &mut String, rng: &mut Rng, i: usize, codename: &str, company
 
 /// Writes article `i` into `out`; returns its path below `content/articles/`.
 fn article(out: &mut String, i: usize) -> String {
-    let mut rng = Rng::for_item(1, i as u64);
+    let mut rng = stream(1, i as u64);
     let day = FIRST_DAY + rng.below((LAST_DAY - FIRST_DAY + 1) as usize) as i64;
     let (year, _, _) = civil_from_days(day);
 
@@ -669,7 +633,7 @@ fn article(out: &mut String, i: usize) -> String {
 /// A company profile: two paragraphs.
 fn profile(out: &mut String, c: usize) -> String {
     let (name, alias, founded, hq) = COMPANIES[c];
-    let mut rng = Rng::for_item(2, c as u64);
+    let mut rng = stream(2, c as u64);
     let slug = slugify(name);
     out.clear();
     out.push_str("+++\nname = ");

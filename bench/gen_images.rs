@@ -16,27 +16,13 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// A splitmix64 stream (as in gen_corpus.rs) seeded from the article's index.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A float in [lo, hi).
-    fn float(&mut self, lo: f32, hi: f32) -> f32 {
-        lo + (self.next() >> 40) as f32 / (1u64 << 24) as f32 * (hi - lo)
-    }
-}
+#[path = "splitmix.rs"]
+mod splitmix;
+use splitmix::Rng;
 
 /// The RGB pixels of photo `i`.
 fn photo(i: u64, width: u32, height: u32) -> Vec<u8> {
-    let mut rng = Rng(0x1EAD_0000 ^ i.wrapping_mul(0x2545_F491_4F6C_DD1D));
+    let mut rng = Rng::seeded(0x1EAD_0000 ^ i.wrapping_mul(0x2545_F491_4F6C_DD1D));
     // Three waves per channel: frequency across, frequency down, phase, weight.
     let waves: Vec<[f32; 4]> = (0..9)
         .map(|_| {

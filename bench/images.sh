@@ -80,21 +80,6 @@ for ((r = 1; r <= ROUNDS; r++)); do
     run "plain.$r" "$TMP/o-plain-$r" "$DIGEST" build --root "$PLAIN" --output "$TMP/o-plain-$r"
 done
 
-# field NAME KEY: one value per round (wall s, cpu s, rss KB).
-field() {
-    local r
-    for ((r = 1; r <= ROUNDS; r++)); do
-        awk -v key="$2" '
-            key == "wall" && /Elapsed \(wall clock\)/ {
-                n = split($NF, p, ":"); s = 0
-                for (i = 1; i <= n; i++) s = s * 60 + p[i]
-                print s }
-            key == "rss" && /Maximum resident set size/ { print $NF }
-            key == "cpu" && /User time|System time/ { s += $NF }
-            END { if (key == "cpu") print s }' "$TMP/$1.$r.time"
-    done
-}
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 echo
 echo "== $N articles, $K with a $SIZE JPEG lead photo, $ROUNDS rounds (median) on $(nproc) cores =="
@@ -102,19 +87,19 @@ echo "digest $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src templat
 printf '%-34s %8s %8s %12s %6s\n' build "wall s" "cpu s" "peak RSS MB" webp
 declare -A W R
 for name in first hugo warm plain; do
-    W[$name]=$(field $name wall | median)
-    R[$name]=$(field $name rss | median)
+    W[$name]=$(field "$TMP/$name" wall | median)
+    R[$name]=$(field "$TMP/$name" rss | median)
     case $name in
     first) label="digest, first (no image cache)" ;;
     hugo) label="hugo, first (no resources/)" ;;
     warm) label="digest, rebuild (warm image cache)" ;;
     plain) label="digest, same corpus without images" ;;
     esac
-    awk -v l="$label" -v w="${W[$name]}" -v c="$(field $name cpu | median)" -v r="${R[$name]}" -v n="${webp[$name.$ROUNDS]}" \
+    awk -v l="$label" -v w="${W[$name]}" -v c="$(field "$TMP/$name" cpu | median)" -v r="${R[$name]}" -v n="${webp[$name.$ROUNDS]}" \
         'BEGIN { printf "%-34s %8.2f %8.2f %12.1f %6d\n", l, w, c, r / 1024, n }'
 done
 awk -v f="${W[first]}" -v h="${W[hugo]}" -v w="${W[warm]}" -v p="${W[plain]}" -v r="${R[first]}" 'BEGIN {
     printf "first build / hugo: %.2f (goal <= 0.5); warm rebuild / no images: %.2f (goal <= 1.1); digest peak RSS %.0f MB (goal < 600)\n", f / h, w / p, r / 1024 }'
-for name in first hugo warm plain; do echo "$name per round, wall s: $(field $name wall | tr '\n' ' ')"; done
+for name in first hugo warm plain; do echo "$name per round, wall s: $(field "$TMP/$name" wall | tr '\n' ' ')"; done
 echo "digest says: $(tail -n 1 "$TMP/first.$ROUNDS.log")"
 echo "hugo says:   $(grep -E '^Total in' "$TMP/hugo.$ROUNDS.log" || tail -n 1 "$TMP/hugo.$ROUNDS.log")"

@@ -1,4 +1,4 @@
-# Shared by the bench scripts: `source bench/lib.sh`, then `warn_about_fs DIR`, `hugo_site`.
+# Shared by the bench scripts: `source bench/lib.sh`, then `warn_about_fs DIR`, `hugo_site`, `field`, `median`.
 
 # Warns on stderr when DIR is on an ext4 file system without a journal. There, ext4's inode
 # allocator skips every inode freed in the last one to six minutes and reads the inode
@@ -44,3 +44,22 @@ hugo_site() {
             >"$hsite/content/companies/$slug/_index.md"
     done
 }
+
+# field PREFIX KEY: one value per round r = 1..ROUNDS from the `/usr/bin/time -v` report
+# PREFIX.r.time: KEY wall (seconds), cpu (user + system seconds) or rss (peak, KB).
+field() {
+    local r
+    for ((r = 1; r <= ROUNDS; r++)); do
+        awk -v key="$2" '
+            key == "wall" && /Elapsed \(wall clock\)/ {
+                n = split($NF, p, ":"); s = 0
+                for (i = 1; i <= n; i++) s = s * 60 + p[i]
+                print s }
+            key == "rss" && /Maximum resident set size/ { print $NF }
+            key == "cpu" && /User time|System time/ { s += $NF }
+            END { if (key == "cpu") print s }' "$1.$r.time"
+    done
+}
+
+# The median of the numbers on stdin, one a line.
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
