@@ -251,10 +251,18 @@ fn build(options: digest::BuildOptions) -> anyhow::Result<ExitCode> {
     let result = digest::build(&options);
     drop(progress);
     let report = result?;
-    let images = match report.images_processed {
-        0 => String::new(),
-        1 => " (1 image resized)".to_string(),
-        n => format!(" ({n} images resized)"),
+    let counts: Vec<String> = [
+        (report.images_processed, "image resized", "images resized"),
+        (report.cards_drawn, "share card drawn", "share cards drawn"),
+    ]
+    .into_iter()
+    .filter(|&(n, _, _)| n > 0)
+    .map(|(n, one, many)| format!("{n} {}", if n == 1 { one } else { many }))
+    .collect();
+    let images = if counts.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", counts.join(", "))
     };
     println!(
         "{} -> {}/{images}",

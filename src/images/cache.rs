@@ -8,9 +8,10 @@
 //! and the next build makes the variants again.
 
 use rayon::prelude::*;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use super::card::{self, CardText};
 use super::{process, variants, RasterUse, Settings, Variant};
 use crate::error::Diagnostic;
 
@@ -27,6 +28,61 @@ pub struct CacheReport {
     pub processed: usize,
     /// Variant files written.
     pub written: usize,
+    /// Share cards drawn.
+    pub cards: usize,
+}
+
+/// Creates the cache folder in `root` (with its `.gitignore`) if it is not there; returns it.
+fn create(root: &Path) -> Result<PathBuf, Vec<Diagnostic>> {
+    let dir = root.join(CACHE_DIR);
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        vec![Diagnostic::file(
+            &crate::display_path(root, CACHE_DIR),
+            format!("cannot create the image cache folder: {e}"),
+        )]
+    })?;
+    let ignore = root.join(".digest-cache/.gitignore");
+    if !ignore.exists() {
+        let _ = std::fs::write(&ignore, "# digest's image cache (safe to delete)\n*\n");
+    }
+    Ok(dir)
+}
+
+/// Draws the share cards of `cards` that `root`'s cache lacks, in parallel; returns how
+/// many it drew.
+pub fn ensure_cards(root: &Path, cards: &[CardText]) -> Result<usize, Vec<Diagnostic>> {
+    let dir = root.join(CACHE_DIR);
+    let mut seen = HashSet::new();
+    let missing: Vec<(&CardText, String)> = cards
+        .iter()
+        .map(|c| (c, c.name()))
+        .filter(|(_, name)| seen.insert(name.clone()) && !dir.join(name).is_file())
+        .collect();
+    if missing.is_empty() {
+        return Ok(0);
+    }
+    create(root)?;
+    let problems: Vec<Diagnostic> = missing
+        .par_iter()
+        .filter_map(|(card, name)| {
+            let written = card::render(card)
+                .and_then(|png| process::write(&dir, name, &png).map_err(|e| e.to_string()));
+            written.err().map(|why| {
+                Diagnostic::file(
+                    &crate::display_path(root, CACHE_DIR),
+                    format!(
+                        "cannot write the share card {name} of \"{}\": {why}",
+                        card.title
+                    ),
+                )
+            })
+        })
+        .collect();
+    if problems.is_empty() {
+        Ok(missing.len())
+    } else {
+        Err(problems)
+    }
 }
 
 /// Makes every variant of the rasters in `uses` (each with the article file that shows
@@ -48,7 +104,7 @@ pub fn ensure<'a>(
             .push((file, u));
     }
     let mut jobs: Vec<(&RasterUse, Vec<Variant>, &[Place<'a>])> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = HashSet::new();
     for (first, places) in wanted.values() {
         let missing: Vec<Variant> = variants(settings, &first.raster)
             .into_iter()
@@ -61,16 +117,7 @@ pub fn ensure<'a>(
     if jobs.is_empty() {
         return Ok(CacheReport::default());
     }
-    std::fs::create_dir_all(&dir).map_err(|e| {
-        vec![Diagnostic::file(
-            &crate::display_path(root, CACHE_DIR),
-            format!("cannot create the image cache folder: {e}"),
-        )]
-    })?;
-    let ignore = root.join(".digest-cache/.gitignore");
-    if !ignore.exists() {
-        let _ = std::fs::write(&ignore, "# digest's image cache (safe to delete)\n*\n");
-    }
+    create(root)?;
     // The largest first, so that the budget keeps both cores busy to the end.
     jobs.sort_by_key(|(u, _, _)| {
         std::cmp::Reverse(u64::from(u.raster.width) * u64::from(u.raster.height))

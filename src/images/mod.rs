@@ -16,16 +16,19 @@
 //! - `cache.rs`: the cache folder in the site (`.digest-cache/images/`): the variants
 //!   missing from it are made, in parallel; the build copies the rest from it.
 //! - `html.rs`: `srcset` lists and the `<picture>` of a Markdown body's image.
+//! - `card.rs`: the share card drawn for an article without a lead image, kept in the
+//!   same cache ([`ensure_cards`]).
 //!
 //! SVG is not a raster: it is published as it is, with no variants.
 
 mod cache;
+pub mod card;
 mod html;
 mod identify;
 mod process;
 pub mod settings;
 
-pub use cache::{ensure, CacheReport, CACHE_DIR};
+pub use cache::{ensure, ensure_cards, CacheReport, CACHE_DIR};
 pub use html::{body_picture, srcset, SrcSets};
 pub use identify::{identify, load_index, save_index, Format};
 pub use settings::{Settings, IMAGES_KEYS};

@@ -392,7 +392,7 @@ fn encode(
 /// Writes `bytes` as `dir/name` through a temporary file (one per write, as `digest serve`
 /// may make a variant on two threads), so that a killed build never leaves a partial
 /// variant under its final name.
-fn write(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+pub(super) fn write(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let tmp = dir.join(format!(".{name}.{}-{n}.tmp", std::process::id()));

@@ -4,7 +4,7 @@
 use serde::Deserialize;
 
 /// Keys of `[images]` (`config/keys.rs` reports every other one).
-pub const IMAGES_KEYS: &[&str] = &["widths", "quality", "sizes"];
+pub const IMAGES_KEYS: &[&str] = &["widths", "quality", "sizes", "share_cards"];
 
 /// The widths of the built-in theme's column and of common screens, doubled for sharp
 /// screens: 480 (phones), 800, 1200 (the 42rem column at 2x), 1600.
@@ -24,6 +24,8 @@ pub struct Settings {
     pub quality: u8,
     /// The `sizes` attribute of every responsive image.
     pub sizes: String,
+    /// Whether an article without a lead image gets a generated share card (`card.rs`).
+    pub share_cards: bool,
 }
 
 impl Default for Settings {
@@ -32,6 +34,7 @@ impl Default for Settings {
             widths: DEFAULT_WIDTHS.to_vec(),
             quality: DEFAULT_QUALITY,
             sizes: DEFAULT_SIZES.into(),
+            share_cards: true,
         }
     }
 }
@@ -51,6 +54,7 @@ pub struct RawSettings {
     widths: Option<Vec<i64>>,
     quality: Option<i64>,
     sizes: Option<String>,
+    share_cards: Option<bool>,
 }
 
 impl RawSettings {
@@ -102,6 +106,9 @@ impl RawSettings {
             }
             settings.sizes = sizes.into();
         }
+        if let Some(cards) = self.share_cards {
+            settings.share_cards = cards;
+        }
         Ok(settings)
     }
 }
@@ -121,6 +128,8 @@ mod tests {
             .check()
             .unwrap();
         assert_eq!((s.widths, s.quality), (vec![480, 1600], 70));
+        assert!(s.share_cards);
+        assert!(!raw("share_cards = false").check().unwrap().share_cards);
         assert!(raw("widths = []").check().unwrap_err().1.contains("empty"));
         assert!(raw("widths = [0]")
             .check()

@@ -30,6 +30,8 @@ pub struct BuildReport {
     pub file_count: usize,
     /// Images whose responsive variants this build made (the rest came from the cache).
     pub images_processed: usize,
+    /// Share cards this build drew (the rest came from the cache).
+    pub cards_drawn: usize,
     pub output_dir: PathBuf,
     pub elapsed: Duration,
     /// What the build loaded and rendered. A caller that goes on drops it; `digest build`
@@ -80,6 +82,7 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<BuildReport> {
         article_count: written.article_count,
         file_count: written.file_count,
         images_processed: written.images_processed,
+        cards_drawn: written.cards_drawn,
         output_dir,
         elapsed: started.elapsed(),
         session,

@@ -19,10 +19,12 @@ use crate::content::{
 };
 use crate::error::{BuildError, Diagnostic, Diagnostics};
 use crate::hash::Fnv;
+use crate::images::card::CardText;
 use crate::output::{Claim, CopiedFile, OutputFile, Sink, Staging};
 use crate::render::fingerprint::{self, fingerprint, Fingerprint, Inputs, Readers, Versions};
 use crate::render::renderer::Kept;
 use crate::render::site_files::{self, SearchIndex};
+use crate::render::views::{share_card, share_card_of, share_card_path};
 use crate::render::{plan, PageJob, Renderer, Theme};
 use crate::site::Site;
 
@@ -63,6 +65,8 @@ pub struct Written {
     pub file_count: usize,
     /// Images whose responsive variants were made (not found in the cache).
     pub images_processed: usize,
+    /// Share cards drawn (not found in the cache).
+    pub cards_drawn: usize,
 }
 
 /// The result of a successful (re)build.
@@ -274,6 +278,7 @@ impl Session {
             article_count: site.articles.len(),
             file_count: jobs.len() + extra_count + loaded.all_copies.len(),
             images_processed: self.images.processed,
+            cards_drawn: self.images.cards,
         })
     }
 
@@ -328,9 +333,13 @@ impl Session {
             .articles
             .iter()
             .flat_map(|a| a.rasters.iter().map(move |u| (a.path.as_path(), u)));
+        let cards: Vec<CardText> = (0..site.articles.len())
+            .filter_map(|i| share_card(&loaded.config, &site, i))
+            .collect();
         if self.make_images {
             self.images =
                 crate::images::ensure(root, &loaded.config.images, uses).map_err(BuildError)?;
+            self.images.cards = crate::images::ensure_cards(root, &cards).map_err(BuildError)?;
             let sources = site.articles.iter().flat_map(|a| &a.rasters);
             crate::images::save_index(
                 &root.join(crate::images::CACHE_DIR),
@@ -343,6 +352,7 @@ impl Session {
             &site,
             root,
             &loaded.config.images,
+            &cards,
         ));
         Ok((Arc::new(site), everything))
     }
@@ -685,12 +695,13 @@ fn global_salt(config: &Config, site: &Site) -> u64 {
 
 /// The static files, then each article's folder files at the article's URL, then the
 /// logos beside the profiles (at `companies/<file>`), then the variants of the images
-/// articles show (from the image cache in `root`), each once.
+/// articles show, then the articles' share cards (from the image cache in `root`), each once.
 fn published_copies(
     statics: &[CopiedFile],
     site: &Site,
     root: &std::path::Path,
     images: &crate::images::Settings,
+    cards: &[CardText],
 ) -> Vec<CopiedFile> {
     let mut copies = statics.to_vec();
     for a in &site.articles {
@@ -721,7 +732,16 @@ fn published_copies(
             }
         }
     }
+    copies.extend(cards.iter().map(|card| card_copy(root, card)));
     copies
+}
+
+/// Where share card `card` is copied from (the image cache in `root`) and to.
+fn card_copy(root: &std::path::Path, card: &CardText) -> CopiedFile {
+    CopiedFile {
+        source: root.join(crate::images::CACHE_DIR).join(card.name()),
+        path: share_card_path(card),
+    }
 }
 
 /// A static file or a folder article's file that would replace a generated one, or

@@ -14,6 +14,7 @@ use crate::content::image::LeadImage;
 use crate::content::markdown::TocEntry;
 use crate::content::{Article, Source};
 use crate::date::DateView;
+use crate::images::card::CardText;
 use crate::site::{Site, Term};
 
 /// The site's settings, in every template as `site`.
@@ -125,6 +126,45 @@ pub struct ArticleBody<'a> {
     pub json_ld: String,
     /// The lead image of `[image]`, or `None`.
     pub image: Option<ImageView<'a>>,
+    /// The generated share card, for an article without a lead image (and
+    /// `[images] share_cards` on), or `None`.
+    pub share_card: Option<ShareCardView>,
+}
+
+/// An article's share card, as `article.share_card`.
+#[derive(Serialize)]
+pub struct ShareCardView {
+    /// Absolute, for `og:image`.
+    pub permalink: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// What the share card of article `index` says, when it has one (no lead image, and
+/// `[images] share_cards` on).
+pub fn share_card(config: &Config, site: &Site, index: usize) -> Option<CardText> {
+    share_card_of(config, site, index, &site.articles[index])
+}
+
+/// The share card of `a` in the place of article `index` of `site` (which may still hold
+/// the article `a` replaces, with the same companies).
+pub fn share_card_of(config: &Config, site: &Site, index: usize, a: &Article) -> Option<CardText> {
+    (a.image.is_none() && config.images.share_cards).then(|| CardText {
+        site: config.title.clone(),
+        kicker: site.article_companies[index]
+            .iter()
+            .map(|&c| site.companies[c].name.as_str())
+            .collect::<Vec<_>>()
+            .join(" / "),
+        title: a.title.clone(),
+        date: DateView::from(&a.date).long,
+        article: a.path_in_site(),
+    })
+}
+
+/// The path of share card `card` below the output root.
+pub fn share_card_path(card: &CardText) -> String {
+    format!("{}/{}", crate::images::OUTPUT_DIR, card.name())
 }
 
 /// An article's lead image, as `article.image`.
@@ -335,6 +375,11 @@ pub fn article_view(
     let body = ArticleBody {
         json_ld: news_article_json_ld(config, site, index),
         image: a.image.as_ref().map(|i| ImageView::of(config, i)),
+        share_card: share_card(config, site, index).map(|card| ShareCardView {
+            permalink: config.permalink(&share_card_path(&card)),
+            width: crate::images::card::WIDTH,
+            height: crate::images::card::HEIGHT,
+        }),
         standfirst: a.summary_is_own.then_some(a.summary_text.as_str()),
         content: &a.body_html,
         toc: &a.toc,
@@ -393,7 +438,10 @@ fn news_article_json_ld(config: &Config, site: &Site, index: usize) -> String {
         image: a
             .image
             .as_ref()
-            .map(|i| config.permalink(&url_path(&i.path))),
+            .map(|i| config.permalink(&url_path(&i.path)))
+            .or_else(|| {
+                share_card(config, site, index).map(|c| config.permalink(&share_card_path(&c)))
+            }),
         in_language: &config.language,
         keywords: site
             .taxonomies

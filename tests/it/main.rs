@@ -17,6 +17,7 @@ mod publish;
 mod responsive;
 mod serve_safety;
 mod session_properties;
+mod share_cards;
 mod support;
 mod template_safety;
 mod timeline;

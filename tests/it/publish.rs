@@ -213,6 +213,9 @@ fn hostile_names_are_escaped_everywhere() {
     let mut feeds = 0;
     for file in files(&site.root().join("public")) {
         let name = file.display().to_string();
+        if name.ends_with(".png") {
+            continue; // share cards
+        }
         let text = std::fs::read_to_string(&file).unwrap();
         // A feed entry's content is a CDATA section: its end marker is the one `]]>` allowed.
         let scan = text.replace("]]></content>", "</content>");

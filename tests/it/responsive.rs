@@ -158,7 +158,7 @@ fn widths_are_configurable_and_unknown_image_keys_are_errors() {
     );
     let err = site.build_err();
     assert!(
-        err.contains("unknown key `width` in a `[images]` table; did you mean `widths`? (known keys: widths, quality, sizes)"),
+        err.contains("unknown key `width` in a `[images]` table; did you mean `widths`? (known keys: widths, quality, sizes, share_cards)"),
         "{err}"
     );
 }

@@ -16,6 +16,7 @@
 //! session, and the full path runs.
 
 use super::*;
+use std::path::Path;
 
 /// What a build in memory computed, kept for the next rebuild's quick path.
 pub(super) struct Model {
@@ -123,6 +124,7 @@ impl Session {
                 .iter()
                 .map(|u| &u.raster)
                 .ne(new.rasters.iter().map(|u| &u.raster))
+                || old.image.is_some() != new.image.is_some()
             {
                 // Variants to make, and copies to add: the full path does both.
                 return skip("an article shows other images");
@@ -148,6 +150,10 @@ impl Session {
         if let Some(theme) = theme {
             loaded.theme = theme;
         }
+        if let Err(e) = redraw_cards(loaded, &model.site, &edits, &root, self.make_images) {
+            self.model = None;
+            return Some(Err(e));
+        }
         let last = self.last.as_mut().expect("checked above");
         let result = patch(loaded, model, last, &edits, changes.templates, &mut clock);
         if result.is_err() {
@@ -155,6 +161,42 @@ impl Session {
         }
         Some(result)
     }
+}
+
+/// The share cards the edits change (a new title, say; `site` still holds the old
+/// articles): drawn into the cache when `draw`, and copied in place of the old ones. An
+/// article keeps having a card or not (a lead image added or removed takes the full path).
+fn redraw_cards(
+    loaded: &mut Loaded,
+    site: &Site,
+    edits: &[Edit],
+    root: &Path,
+    draw: bool,
+) -> Result<(), BuildError> {
+    let config = &loaded.config;
+    let moved: Vec<(CardText, CardText)> = edits
+        .iter()
+        .filter_map(|e| {
+            let old = share_card(config, site, e.index)?;
+            let new = share_card_of(config, site, e.index, &e.article)?;
+            (old != new).then_some((old, new))
+        })
+        .collect();
+    if moved.is_empty() {
+        return Ok(());
+    }
+    if draw {
+        let new: Vec<CardText> = moved.iter().map(|(_, new)| new.clone()).collect();
+        crate::images::ensure_cards(root, &new).map_err(BuildError)?;
+    }
+    let copies = Arc::make_mut(&mut loaded.all_copies);
+    for (old, new) in &moved {
+        let path = share_card_path(old);
+        if let Some(copy) = copies.iter_mut().find(|c| c.path == path) {
+            *copy = card_copy(root, new);
+        }
+    }
+    Ok(())
 }
 
 /// `None`, saying why when `DIGEST_TIMINGS` is set.
