@@ -134,12 +134,16 @@ impl Staging {
             .try_for_each(|d| std::fs::create_dir_all(self.dir.join(d)))
     }
 
-    /// Copies `copies` (static files) in, in parallel; their folders must be prepared.
-    pub fn copy(&self, copies: &[CopiedFile]) -> std::io::Result<()> {
+    /// Copies `copies` (static files...) in, in parallel; their folders must be prepared.
+    /// Those below `linked` (digest's own image cache, whose files are never rewritten)
+    /// are hard-linked instead where the file system allows, which costs no copying.
+    pub fn copy(&self, copies: &[CopiedFile], linked: Option<&Path>) -> std::io::Result<()> {
         copies.par_iter().try_for_each(|c| {
             let dest = self.dir.join(&c.path);
             self.with_parent(&dest, || {
-                if self.reused {
+                if linked.is_some_and(|dir| c.source.starts_with(dir)) {
+                    tree::link_or_copy(&c.source, &dest)
+                } else if self.reused {
                     tree::copy_if_changed(&c.source, &dest)
                 } else {
                     tree::copy(&c.source, &dest)
@@ -213,7 +217,7 @@ fn write_site(out: &Path, files: &[OutputFile], copies: &[CopiedFile]) -> std::i
     let paths = files.iter().map(|f| f.path.as_str());
     staging.prepare(paths.chain(copies.iter().map(|c| c.path.as_str())))?;
     files.par_iter().try_for_each(|f| staging.put(f.clone()))?;
-    staging.copy(copies)?;
+    staging.copy(copies, None)?;
     staging.commit()?;
     Ok(files.len() + copies.len())
 }

@@ -202,6 +202,33 @@ pub fn copy_if_changed(source: &Path, dest: &Path) -> std::io::Result<()> {
     copy(source, dest)
 }
 
+/// Puts a hard link to `source` at `dest`, unless `dest` already is one: whatever else is
+/// at `dest` is removed first, never written through (it may be a link to another file).
+/// Copies where linking fails (another file system, or one without links).
+pub fn link_or_copy(source: &Path, dest: &Path) -> std::io::Result<()> {
+    if same_file(source, dest) {
+        return Ok(());
+    }
+    match std::fs::remove_file(dest) {
+        Err(e) if e.kind() != ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    std::fs::hard_link(source, dest).or_else(|_| copy(source, dest))
+}
+
+/// Whether `a` and `b` are one file (`b` not followed if it is a symlink).
+fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let (Ok(x), Ok(y)) = (std::fs::metadata(a), std::fs::symlink_metadata(b)) {
+            return x.dev() == y.dev() && x.ino() == y.ino();
+        }
+    }
+    let _ = (a, b);
+    false
+}
+
 /// Copies `source` to `dest`, replacing a read-only `dest`.
 pub fn copy(source: &Path, dest: &Path) -> std::io::Result<()> {
     match std::fs::copy(source, dest) {
@@ -217,6 +244,26 @@ pub fn copy(source: &Path, dest: &Path) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_link_replaces_what_was_there_without_writing_through_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (a, b, dest) = (
+            tmp.path().join("a"),
+            tmp.path().join("b"),
+            tmp.path().join("d"),
+        );
+        std::fs::write(&a, "a").unwrap();
+        std::fs::write(&b, "b").unwrap();
+        link_or_copy(&a, &dest).unwrap();
+        assert!(same_file(&a, &dest));
+        link_or_copy(&a, &dest).unwrap();
+        // Another file in its place: `a` keeps its bytes.
+        link_or_copy(&b, &dest).unwrap();
+        assert_eq!(std::fs::read(&a).unwrap(), b"a");
+        assert_eq!(std::fs::read(&dest).unwrap(), b"b");
+        assert!(same_file(&b, &dest));
+    }
 
     #[test]
     fn expected_folders_are_every_ancestor() {

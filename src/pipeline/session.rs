@@ -270,7 +270,8 @@ impl Session {
         for f in extras {
             staging.put(f).map_err(io)?;
         }
-        staging.copy(&loaded.all_copies).map_err(io)?;
+        let cache = self.options.root.join(crate::images::CACHE_DIR);
+        staging.copy(&loaded.all_copies, Some(&cache)).map_err(io)?;
         staging.commit().map_err(io)?;
         clock.lap("write the rest and swap the output in");
         Ok(Written {

@@ -49,6 +49,20 @@ fn an_article_without_a_lead_image_gets_a_card_as_its_og_image() {
         "{card}"
     );
     assert_eq!(decoded_size(&site.out_path(path)), (1200, 630));
+    // Published as a hard link to the cached file, not a copy.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let cached = site
+            .root()
+            .join(".digest-cache/images")
+            .join(path.strip_prefix("_img/").unwrap());
+        let (a, b) = (
+            std::fs::metadata(cached).unwrap(),
+            std::fs::metadata(site.out_path(path)).unwrap(),
+        );
+        assert_eq!((a.dev(), a.ino()), (b.dev(), b.ino()));
+    }
     assert!(html.contains(r#"<meta property="og:image:width" content="1200">"#));
     assert!(html.contains(r#"<meta property="og:image:height" content="630">"#));
     assert!(html.contains(r#"<meta name="twitter:card" content="summary_large_image">"#));
