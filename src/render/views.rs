@@ -89,6 +89,34 @@ pub struct ArticleCard<'a> {
     /// The article's terms in each other taxonomy that it uses (tags, models, people...).
     pub taxonomies: Vec<TermsOf>,
     pub reading_minutes: usize,
+    /// The lead image, for a thumbnail (and the home page's lead story), or `None`.
+    pub thumbnail: Option<Thumbnail>,
+}
+
+/// An article's lead image as lists show it (`article.thumbnail`): the `ImageView` fields a
+/// `<picture>` needs, each template choosing its own `sizes`.
+#[derive(Serialize, Hash)]
+pub struct Thumbnail {
+    pub src: String,
+    pub srcset: Option<String>,
+    pub webp_srcset: Option<String>,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub alt: String,
+}
+
+impl Thumbnail {
+    fn of(config: &Config, image: &LeadImage) -> Thumbnail {
+        let v = ImageView::of(config, image);
+        Thumbnail {
+            src: v.src,
+            srcset: v.srcset,
+            webp_srcset: v.webp_srcset,
+            width: v.width,
+            height: v.height,
+            alt: v.alt.to_string(),
+        }
+    }
 }
 
 /// An article's terms in one taxonomy.
@@ -334,6 +362,7 @@ pub fn article_card<'a>(config: &Config, site: &'a Site, index: usize) -> Articl
             })
             .collect(),
         reading_minutes: a.reading_minutes(),
+        thumbnail: a.image.as_ref().map(|i| Thumbnail::of(config, i)),
     }
 }
 

@@ -532,3 +532,34 @@ fn an_unknown_key_in_image_suggests_the_tables_own_keys() {
         &["content/articles/2025/r1/index.md:7:1: unknown key `captoin`: did you mean `caption`? (known keys: src, alt, caption, credit)"],
     );
 }
+
+#[test]
+fn a_lead_image_is_the_home_pages_lead_picture_and_a_thumbnail_in_other_lists() {
+    let site = folder_article(TestSite::new(), LEAD, "Body.")
+        .bytes(&format!("{R1}/lead.png"), &png(640, 360))
+        .file(
+            "content/articles/older.md",
+            &crate::support::article("Older", "2025-01-10", "", ""),
+        )
+        .file(
+            "content/articles/newer.md",
+            &crate::support::article("Newer", "2025-01-30", "", ""),
+        );
+    site.build_ok();
+    let thumb = r#"<picture class="card-thumb">"#;
+    // Page 1 leads with "Newer" (no picture); R1's card on it has its thumbnail, lazily.
+    let home = site.output("index.html");
+    assert!(!home.contains("lead-image"), "{home}");
+    assert_eq!(home.matches(thumb).count(), 1, "{home}");
+    let card = &home[home.find(thumb).unwrap()..];
+    assert!(card[..card.find("</picture>").unwrap()]
+        .contains(r#"alt="A whale" width="640" height="360" loading="lazy" decoding="async">"#));
+    // Without "Newer", R1 leads: its picture large, fetched first, its thumbnail hidden.
+    std::fs::remove_file(site.root().join("content/articles/newer.md")).unwrap();
+    site.build_ok();
+    let home = site.output("index.html");
+    let lead = &home[home
+        .find(r#"<div class="lead lead-pictured"><picture class="lead-image">"#)
+        .expect("a pictured lead")..];
+    assert!(lead[..lead.find("</picture>").unwrap()].contains(r#"fetchpriority="high">"#));
+}
