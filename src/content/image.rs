@@ -203,7 +203,7 @@ pub fn lead_image(
 
 /// `disk`, measured at `width` x `height`, as a [`Raster`]; `None` when it is not a raster
 /// format (an SVG).
-fn raster_of(disk: &Path, width: u32, height: u32) -> Result<Option<Raster>, String> {
+pub fn raster_of(disk: &Path, width: u32, height: u32) -> Result<Option<Raster>, String> {
     let name = disk
         .file_name()
         .map(|n| n.to_string_lossy())
@@ -216,6 +216,10 @@ fn raster_of(disk: &Path, width: u32, height: u32) -> Result<Option<Raster>, Str
         hash,
         width,
         height,
+        orientation: match format {
+            crate::images::Format::Jpeg => crate::images::orientation::of_file(disk),
+            _ => 1,
+        },
     }))
 }
 
@@ -401,7 +405,8 @@ fn check_file(root: &Path, disk: &Path, shown: &str) -> Result<(), String> {
 /// At most this much of an SVG file is read to find its root element.
 const SVG_HEAD: u64 = 64 * 1024;
 
-/// Width and height of the image file at `disk`, from its header.
+/// Width and height of the image file at `disk`, from its header, as shown (a JPEG turned
+/// a quarter by its EXIF orientation has them swapped).
 pub fn measure(disk: &Path) -> Result<(Option<u32>, Option<u32>), String> {
     let name = disk
         .file_name()
@@ -433,7 +438,10 @@ pub fn measure(disk: &Path) -> Result<(Option<u32>, Option<u32>), String> {
         ))
     })?;
     let px = |n: usize| u32::try_from(n).ok().filter(|&n| n > 0);
+    // A JPEG turned by its EXIF orientation is shown turned: its size too.
+    let turned = crate::images::orientation::swaps(crate::images::orientation::of_file(disk));
     match (px(size.width), px(size.height)) {
+        (Some(w), Some(h)) if turned => Ok((Some(h), Some(w))),
         (Some(w), Some(h)) => Ok((Some(w), Some(h))),
         _ => Err(cannot(format!(
             "its header gives a size of {} x {} pixels",

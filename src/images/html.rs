@@ -85,6 +85,7 @@ mod tests {
             hash: 1,
             width: 1000,
             height: 500,
+            orientation: 1,
         };
         let s = srcset(&Settings::default(), &r, "/sub/");
         let webp = s.webp.as_deref().unwrap();

@@ -11,6 +11,7 @@
 //! - [`variants`] (here): the files a [`Raster`] becomes under the settings, named by its
 //!   content hash and the settings that change their bytes (`_img/<hash>-800.webp`), so a
 //!   name never changes meaning and a rebuild reuses what it finds.
+//! - `orientation.rs`: a JPEG's EXIF orientation, which turns its size and its pixels.
 //! - `process.rs`: decoding (JPEG scaled down in the DCT), resizing and encoding, with
 //!   decoding memory bounded by a pixel budget and any panic of a codec caught.
 //! - `cache.rs`: the cache folder in the site (`.digest-cache/images/`): the variants
@@ -25,6 +26,7 @@ mod cache;
 pub mod card;
 mod html;
 mod identify;
+pub mod orientation;
 mod process;
 pub mod settings;
 
@@ -40,7 +42,7 @@ pub const OUTPUT_DIR: &str = "_img";
 
 /// Bumped whenever the processing changes the bytes it makes (another filter, encoder
 /// options), so that old cached variants are not reused.
-const PIPELINE_VERSION: u32 = 2;
+const PIPELINE_VERSION: u32 = 3;
 
 /// A local raster image a page shows, as the loader found it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -50,9 +52,11 @@ pub struct Raster {
     pub format: Format,
     /// Its content hash (see `identify.rs`).
     pub hash: u64,
-    /// Pixels, from its header.
+    /// Pixels, from its header, as shown: turned by `orientation`.
     pub width: u32,
     pub height: u32,
+    /// Its EXIF orientation (1 to 8; 1 as stored, and for formats other than JPEG).
+    pub orientation: u8,
 }
 
 /// A use of a [`Raster`] in an article file, for errors: the file and where in it.
@@ -143,6 +147,7 @@ mod tests {
             hash: 7,
             width,
             height,
+            orientation: 1,
         }
     }
 

@@ -16,7 +16,7 @@ use std::sync::{Condvar, Mutex};
 use fast_image_resize::images::{Image, ImageRef};
 use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
 
-use super::{Format, Raster, Settings, Variant};
+use super::{orientation, Format, Raster, Settings, Variant};
 
 /// Decoded pixels all threads may hold at once (about 200 MB as RGBA).
 const BUDGET_PIXELS: u64 = 48_000_000;
@@ -88,8 +88,12 @@ pub fn make(
         let mut resizer = Resizer::new();
         for v in variants {
             // The fallback at the image's own size is the file itself: re-encoding it
-            // would only lose quality (or, for a palette PNG, grow it).
-            let own = !v.webp && v.width == raster.width && raster.format != Format::Gif;
+            // would only lose quality (or, for a palette PNG, grow it). Not for a photo
+            // its EXIF turns: the variants are turned, and carry no EXIF.
+            let own = !v.webp
+                && v.width == raster.width
+                && raster.format != Format::Gif
+                && raster.orientation == 1;
             let bytes = if own {
                 std::fs::read(&raster.source).map_err(|e| format!("cannot read it: {e}"))?
             } else {
@@ -118,23 +122,38 @@ fn dct_scale(raster: &Raster, width: u32) -> u32 {
 fn decode(raster: &Raster, widest: &Variant) -> Result<Pixels, String> {
     let file = std::fs::File::open(&raster.source).map_err(|e| format!("cannot read it: {e}"))?;
     match raster.format {
-        Format::Jpeg => decode_jpeg(file, widest),
+        Format::Jpeg => {
+            let p = decode_jpeg(file, widest, orientation::swaps(raster.orientation))?;
+            let channels = if p.alpha { 4 } else { 3 };
+            let (data, width, height) =
+                orientation::apply(&p.data, p.width, p.height, channels, raster.orientation);
+            Ok(Pixels {
+                data,
+                width,
+                height,
+                alpha: p.alpha,
+            })
+        }
         Format::Png => decode_png(file),
         Format::Gif => decode_gif(file),
         Format::WebP => decode_webp(file),
     }
 }
 
-/// A JPEG decoded at the smallest DCT scale that still covers `widest`.
-fn decode_jpeg(file: std::fs::File, widest: &Variant) -> Result<Pixels, String> {
+/// A JPEG decoded at the smallest DCT scale that still covers `widest`, as stored (`turned`:
+/// its EXIF turns it a quarter, so `widest`'s sides are the other way round in the file).
+fn decode_jpeg(file: std::fs::File, widest: &Variant, turned: bool) -> Result<Pixels, String> {
     let damaged = |e: &dyn std::fmt::Display| format!("it cannot be decoded ({e})");
     let mut d = jpeg_decoder::Decoder::new(BufReader::new(file));
     d.set_max_decoding_buffer_size(MAX_ALLOC as usize);
     d.read_info().map_err(|e| damaged(&e))?;
     let want = |n: u32| u16::try_from(n).unwrap_or(u16::MAX);
-    let (w, h) = d
-        .scale(want(widest.width), want(widest.height))
-        .map_err(|e| damaged(&e))?;
+    let (across, down) = if turned {
+        (widest.height, widest.width)
+    } else {
+        (widest.width, widest.height)
+    };
+    let (w, h) = d.scale(want(across), want(down)).map_err(|e| damaged(&e))?;
     let format = d.info().map(|i| i.pixel_format);
     let data = d.decode().map_err(|e| damaged(&e))?;
     let (w, h) = (u32::from(w), u32::from(h));
@@ -414,6 +433,7 @@ mod tests {
             hash: 0,
             width,
             height: 8000,
+            orientation: 1,
         };
         assert_eq!(dct_scale(&r(12_000), 1600), 4);
         assert_eq!(dct_scale(&r(2400), 1600), 1);
@@ -432,6 +452,7 @@ mod tests {
             hash: 0,
             width,
             height: width,
+            orientation: 1,
         };
         let widest = Variant {
             name: "x".into(),

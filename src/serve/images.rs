@@ -111,12 +111,5 @@ fn raster(path: &Path) -> Option<crate::images::Raster> {
     let (Some(width), Some(height)) = crate::content::image::measure(path).ok()? else {
         return None;
     };
-    let (format, hash) = crate::images::identify(path).ok()??;
-    Some(crate::images::Raster {
-        source: path.to_path_buf(),
-        format,
-        hash,
-        width,
-        height,
-    })
+    crate::content::image::raster_of(path, width, height).ok()?
 }

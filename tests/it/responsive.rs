@@ -307,3 +307,54 @@ fn check_writes_no_image_cache() {
     );
     assert!(!site.root().join(".digest-cache").exists());
 }
+
+/// A `w` x `h` JPEG, its left half red and its right half blue, whose EXIF says to turn it
+/// as `orientation` says.
+fn jpeg_turned(w: u16, h: u16, orientation: u16) -> Vec<u8> {
+    let pixels: Vec<u8> = (0..h)
+        .flat_map(|_| (0..w).flat_map(move |x| if x < w / 2 { [255, 0, 0] } else { [0, 0, 255] }))
+        .collect();
+    let mut exif = b"Exif\0\0MM\0\x2a\0\0\0\x08\0\x01".to_vec();
+    exif.extend([0x01, 0x12, 0, 3, 0, 0, 0, 1]);
+    exif.extend(orientation.to_be_bytes());
+    exif.extend([0, 0, 0, 0, 0, 0]);
+    let mut out = Vec::new();
+    let mut e = jpeg_encoder::Encoder::new(&mut out, 95);
+    e.add_app_segment(1, exif).unwrap();
+    e.encode(&pixels, w, h, jpeg_encoder::ColorType::Rgb)
+        .unwrap();
+    out
+}
+
+#[test]
+fn a_photo_turned_by_its_exif_orientation_is_published_turned() {
+    // Stored 600 x 400, shown a quarter turn clockwise: 400 x 600, red on top.
+    let site = folder_article(TestSite::new(), LEAD_JPG, "Body.")
+        .bytes(&format!("{R1}/lead.jpg"), &jpeg_turned(600, 400, 6));
+    site.build_ok();
+    let page = site.output("2025/01/r1/index.html");
+    let h = variant_hash(&page);
+    assert!(page.contains(&format!(
+        r#"<img src="/_img/{h}-400.jpg" srcset="/_img/{h}-400.jpg 400w" sizes="(min-width: 44rem) 42rem, 100vw" alt="A whale" width="400" height="600""#
+    )), "{page}");
+    let path = site.out_path(&format!("_img/{h}-400.jpg"));
+    assert_eq!(images::decoded_size(&path), (400, 600));
+    // Not the file itself (which is stored sideways): red at the top, blue at the foot.
+    let mut d = jpeg_decoder::Decoder::new(std::io::Cursor::new(std::fs::read(&path).unwrap()));
+    let px = d.decode().unwrap();
+    let at = |x: usize, y: usize| &px[(y * 400 + x) * 3..(y * 400 + x) * 3 + 3];
+    assert!(
+        at(200, 100)[0] > 200 && at(200, 100)[2] < 60,
+        "{:?}",
+        at(200, 100)
+    );
+    assert!(
+        at(200, 500)[2] > 200 && at(200, 500)[0] < 60,
+        "{:?}",
+        at(200, 500)
+    );
+    assert_eq!(
+        images::decoded_size(&site.out_path(&format!("_img/{h}-400.webp"))),
+        (400, 600)
+    );
+}
