@@ -11,9 +11,12 @@
 # Each round, alternately: digest's first build (image cache removed), Hugo's first build
 # (resources/ and its cache removed), digest's rebuild with the warm image cache, and
 # digest building the same corpus without images (the K articles as plain files), each
-# into a new folder under `/usr/bin/time -v`, after a `sync`. Prints medians, the ratios
-# the issue names (first build / Hugo's <= 0.5, warm / no images <= 1.1, RSS < 600 MB)
-# and the count of WebP files each wrote. Everything lives in one temp dir (TMPDIR),
+# into a new folder under `/usr/bin/time -v`, after a `sync`; then the two rebuilds again,
+# each into the folder it built before (what `digest build` run again in a site does: it
+# reuses its spare tree and skips copying files whose size and time are unchanged).
+# Prints medians, the ratios the issue names (first build / Hugo's <= 0.5, warm / no
+# images <= 1.1, into a new folder and in place; RSS < 600 MB) and the count of WebP
+# files each wrote. Everything lives in one temp dir (TMPDIR),
 # removed on exit.
 set -euo pipefail
 
@@ -64,8 +67,20 @@ run() {
         exit 1
     }
     webp[$name]=$(find "$out" -name '*.webp' | wc -l)
-    deleting_is_safe "$TMP" && rm -rf "$out"
+    [[ $name == again.* || $name == plain-again.* ]] || { deleting_is_safe "$TMP" && rm -rf "$out"; }
     return 0
+}
+
+# again NAME ROOT: digest's rebuild of ROOT into the folder it was built into before
+# (twice before the first timed one, so that the spare `.NAME.previous` exists and the
+# rebuild reuses a tree, as every rebuild of a site after its second does).
+again() {
+    local name=$1 root=$2 out=$TMP/o-$1
+    if [[ ! -d $out ]]; then
+        "$DIGEST" build --root "$root" --output "$out" >/dev/null 2>&1
+        "$DIGEST" build --root "$root" --output "$out" >/dev/null 2>&1
+    fi
+    run "$name.$r" "$out" "$DIGEST" build --root "$root" --output "$out"
 }
 
 declare -A webp
@@ -81,6 +96,8 @@ for ((r = 1; r <= ROUNDS; r++)); do
     fi
     run "warm.$r" "$TMP/o-warm-$r" "$DIGEST" build --root "$PICS" --output "$TMP/o-warm-$r"
     run "plain.$r" "$TMP/o-plain-$r" "$DIGEST" build --root "$PLAIN" --output "$TMP/o-plain-$r"
+    again again "$PICS"
+    again plain-again "$PLAIN"
 done
 
 
@@ -89,8 +106,8 @@ echo "== $N articles, $K with a $SIZE JPEG lead photo, $ROUNDS rounds (median) o
 echo "digest $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src templates Cargo.toml Cargo.lock || echo '+uncommitted changes'), $(hugo version | awk '{print $1, $2}')"
 printf '%-34s %8s %8s %12s %6s\n' build "wall s" "cpu s" "peak RSS MB" webp
 declare -A W R
-NAMES=(first hugo warm plain)
-[[ -z ${NO_HUGO:-} ]] || NAMES=(first warm plain)
+NAMES=(first hugo warm plain again plain-again)
+[[ -z ${NO_HUGO:-} ]] || NAMES=(first warm plain again plain-again)
 for name in "${NAMES[@]}"; do
     W[$name]=$(field "$TMP/$name" wall | median)
     R[$name]=$(field "$TMP/$name" rss | median)
@@ -99,13 +116,15 @@ for name in "${NAMES[@]}"; do
     hugo) label="hugo, first (no resources/)" ;;
     warm) label="digest, rebuild (warm image cache)" ;;
     plain) label="digest, same corpus without images" ;;
+    again) label="digest, rebuild in place (warm)" ;;
+    plain-again) label="digest, no images, rebuild in place" ;;
     esac
     awk -v l="$label" -v w="${W[$name]}" -v c="$(field "$TMP/$name" cpu | median)" -v r="${R[$name]}" -v n="${webp[$name.$ROUNDS]}" \
         'BEGIN { printf "%-34s %8.2f %8.2f %12.1f %6d\n", l, w, c, r / 1024, n }'
 done
-awk -v f="${W[first]}" -v h="${W[hugo]:-0}" -v w="${W[warm]}" -v p="${W[plain]}" -v r="${R[first]}" 'BEGIN {
+awk -v f="${W[first]}" -v h="${W[hugo]:-0}" -v w="${W[warm]}" -v p="${W[plain]}" -v a="${W[again]}" -v pa="${W[plain-again]}" -v r="${R[first]}" 'BEGIN {
     if (h > 0) printf "first build / hugo: %.2f (goal <= 0.5); ", f / h
-    printf "warm rebuild / no images: %.2f (goal <= 1.1); digest peak RSS %.0f MB (goal < 600)\n", w / p, r / 1024 }'
+    printf "warm rebuild / no images: into a new folder %.2f, in place %.2f (goal <= 1.1); digest peak RSS %.0f MB (goal < 600)\n", w / p, a / pa, r / 1024 }'
 for name in "${NAMES[@]}"; do echo "$name per round, wall s: $(field "$TMP/$name" wall | tr '\n' ' ')"; done
 echo "digest says: $(tail -n 1 "$TMP/first.$ROUNDS.log")"
 [[ -n ${NO_HUGO:-} ]] || echo "hugo says:   $(grep -E '^Total in' "$TMP/hugo.$ROUNDS.log" || tail -n 1 "$TMP/hugo.$ROUNDS.log")"

@@ -425,7 +425,11 @@ pub fn measure(disk: &Path) -> Result<(Option<u32>, Option<u32>), String> {
         return svg_size(&String::from_utf8_lossy(&head))
             .ok_or_else(|| cannot("no `<svg` element at its start".into()));
     }
-    let size = imagesize::reader_size(std::io::BufReader::new(file)).map_err(|e| {
+    let mut reader = std::io::BufReader::new(file);
+    // Only a JPEG has an EXIF orientation worth reading (its first bytes, peeked).
+    let is_jpeg =
+        std::io::BufRead::fill_buf(&mut reader).is_ok_and(|b| b.starts_with(&[0xFF, 0xD8]));
+    let size = imagesize::reader_size(reader).map_err(|e| {
         let why = match e {
             imagesize::ImageError::NotSupported => "it is not a JPEG, PNG, GIF or WebP file".into(),
             imagesize::ImageError::IoError(e) if e.kind() != std::io::ErrorKind::UnexpectedEof => {
@@ -439,7 +443,8 @@ pub fn measure(disk: &Path) -> Result<(Option<u32>, Option<u32>), String> {
     })?;
     let px = |n: usize| u32::try_from(n).ok().filter(|&n| n > 0);
     // A JPEG turned by its EXIF orientation is shown turned: its size too.
-    let turned = crate::images::orientation::swaps(crate::images::orientation::of_file(disk));
+    let turned =
+        is_jpeg && crate::images::orientation::swaps(crate::images::orientation::of_file(disk));
     match (px(size.width), px(size.height)) {
         (Some(w), Some(h)) if turned => Ok((Some(h), Some(w))),
         (Some(w), Some(h)) => Ok((Some(w), Some(h))),

@@ -94,30 +94,25 @@ pub fn parse_profile_in(
             )])
         }
     };
+    // A problem with a front-matter value, placed at the value.
+    let at = |span: std::ops::Range<usize>, message: String| {
+        vec![Diagnostic::at_offset(
+            path,
+            split.front_matter,
+            span.start,
+            split.front_matter_line,
+            message,
+        )]
+    };
     if let Some(website) = &fm.website {
         if let Some(message) = super::url::problem("`website`", website.get_ref()) {
-            return Err(vec![Diagnostic::at_offset(
-                path,
-                split.front_matter,
-                website.span().start,
-                split.front_matter_line,
-                message,
-            )]);
+            return Err(at(website.span(), message));
         }
     }
     let logo = match (&fm.logo, root) {
-        (Some(src), Some(root)) => match super::image::logo(src.get_ref(), root) {
-            Ok(logo) => Some(logo),
-            Err(message) => {
-                return Err(vec![Diagnostic::at_offset(
-                    path,
-                    split.front_matter,
-                    src.span().start,
-                    split.front_matter_line,
-                    message,
-                )])
-            }
-        },
+        (Some(src), Some(root)) => {
+            Some(super::image::logo(src.get_ref(), root).map_err(|m| at(src.span(), m))?)
+        }
         _ => None,
     };
     let founded = fm.founded.map(|v| match v {

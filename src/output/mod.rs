@@ -500,10 +500,13 @@ mod tests {
         );
     }
 
+    // Killed builds' folders are named with pids above Linux's highest (2^22), which no
+    // process can have: a small one may be a live kernel thread's, and such a folder is
+    // rightly kept.
     #[test]
     fn a_killed_build_folder_becomes_the_spare() {
         let tmp = tempfile::tempdir().unwrap();
-        let debris = tmp.path().join(".public.staging-99");
+        let debris = tmp.path().join(".public.staging-99999999");
         std::fs::create_dir_all(debris.join("half")).unwrap();
         write_marker(&debris, &[]).unwrap();
         std::fs::write(debris.join("index.html"), "half-writ").unwrap();
@@ -524,11 +527,11 @@ mod tests {
     #[test]
     fn removes_debris_of_killed_builds() {
         let tmp = tempfile::tempdir().unwrap();
-        for debris in [".public.staging-99", ".public.staging-98"] {
+        for debris in [".public.staging-99999999", ".public.staging-99999998"] {
             std::fs::create_dir_all(tmp.path().join(debris).join("x")).unwrap();
             write_marker(&tmp.path().join(debris), &[]).unwrap();
         }
-        let foreign = tmp.path().join(".public.staging-97");
+        let foreign = tmp.path().join(".public.staging-99999997");
         std::fs::create_dir_all(&foreign).unwrap();
         std::fs::write(foreign.join("mine.txt"), "not digest's").unwrap();
         write_site(
@@ -537,8 +540,8 @@ mod tests {
             &[],
         )
         .unwrap();
-        assert!(!tmp.path().join(".public.staging-99").exists());
-        assert!(!tmp.path().join(".public.staging-98").exists());
+        assert!(!tmp.path().join(".public.staging-99999999").exists());
+        assert!(!tmp.path().join(".public.staging-99999998").exists());
         assert!(
             foreign.join("mine.txt").exists(),
             "a folder digest did not mark is left alone"

@@ -190,16 +190,34 @@ fn holds(path: &Path, bytes: &[u8]) -> bool {
         .is_ok_and(|m| m.is_file() && reads_as(&mut file, m.len(), bytes))
 }
 
-/// Copies `source` to `dest` unless `dest` already holds the same bytes.
+/// Copies `source` to `dest` unless `dest` already holds the same bytes. The quick check
+/// first, as rsync and make do: a `dest` of the same size and modification time as
+/// `source` is taken as a copy of it ([`copy`] gives each copy its source's time), which
+/// costs two `stat`s where comparing reads both files (1.1 GB for 1,000 photos). A file
+/// of the same size but another time is compared byte for byte and, when equal, stamped.
 pub fn copy_if_changed(source: &Path, dest: &Path) -> std::io::Result<()> {
-    let same_size = match (std::fs::metadata(source), std::fs::symlink_metadata(dest)) {
-        (Ok(s), Ok(d)) => d.is_file() && s.len() == d.len(),
-        _ => false,
-    };
-    if same_size && holds(dest, &std::fs::read(source)?) {
-        return Ok(());
+    if let (Ok(s), Ok(d)) = (std::fs::metadata(source), std::fs::symlink_metadata(dest)) {
+        if d.is_file() && s.len() == d.len() {
+            let time = s.modified().ok();
+            if time.is_some() && time == d.modified().ok() {
+                return Ok(());
+            }
+            if holds(dest, &std::fs::read(source)?) {
+                stamp(dest, time);
+                return Ok(());
+            }
+        }
     }
     copy(source, dest)
+}
+
+/// Gives `dest` the modification time `time`, where it can: a copy that cannot be
+/// stamped is still a good copy (the next build compares its bytes).
+fn stamp(dest: &Path, time: Option<std::time::SystemTime>) {
+    // Setting times needs the owner, not write access: a read-only copy takes it too.
+    if let (Some(t), Ok(file)) = (time, File::open(dest)) {
+        let _ = file.set_modified(t);
+    }
 }
 
 /// Puts a hard link to `source` at `dest`, unless `dest` already is one: whatever else is
@@ -229,16 +247,19 @@ fn same_file(a: &Path, b: &Path) -> bool {
     false
 }
 
-/// Copies `source` to `dest`, replacing a read-only `dest`.
+/// Copies `source` to `dest`, replacing a read-only `dest`, and gives the copy the
+/// source's modification time (for [`copy_if_changed`]'s quick check).
 pub fn copy(source: &Path, dest: &Path) -> std::io::Result<()> {
     match std::fs::copy(source, dest) {
-        Ok(_) => Ok(()),
+        Ok(_) => {}
         Err(e) if e.kind() == ErrorKind::PermissionDenied && dest.is_file() => {
             std::fs::remove_file(dest)?;
-            std::fs::copy(source, dest).map(|_| ())
+            std::fs::copy(source, dest)?;
         }
-        Err(e) => Err(e),
+        Err(e) => return Err(e),
     }
+    stamp(dest, std::fs::metadata(source)?.modified().ok());
+    Ok(())
 }
 
 #[cfg(test)]
@@ -343,6 +364,47 @@ mod tests {
             assert_eq!(std::fs::read(&path).unwrap(), new);
         }
         assert_ne!(modified(), old);
+    }
+
+    #[test]
+    fn copies_take_their_source_time_and_a_same_size_same_time_copy_is_kept() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (source, dest) = (tmp.path().join("photo.jpg"), tmp.path().join("out.jpg"));
+        let set = |path: &Path, secs: u64| {
+            let t = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(secs);
+            File::open(path).unwrap().set_modified(t).unwrap();
+        };
+        let modified = |path: &Path| std::fs::metadata(path).unwrap().modified().unwrap();
+        std::fs::write(&source, b"one").unwrap();
+        set(&source, 1_000_000);
+        copy_if_changed(&source, &dest).unwrap();
+        assert_eq!(std::fs::read(&dest).unwrap(), b"one");
+        assert_eq!(
+            modified(&dest),
+            modified(&source),
+            "a copy takes its source's time"
+        );
+
+        // The quick check: same size, same time is taken as unchanged, bytes unread.
+        std::fs::write(&dest, b"two").unwrap();
+        set(&dest, 1_000_000);
+        copy_if_changed(&source, &dest).unwrap();
+        assert_eq!(std::fs::read(&dest).unwrap(), b"two");
+
+        // Another time: compared, and copied over when the bytes differ...
+        set(&source, 2_000_000);
+        copy_if_changed(&source, &dest).unwrap();
+        assert_eq!(std::fs::read(&dest).unwrap(), b"one");
+        assert_eq!(modified(&dest), modified(&source));
+        // ...or only stamped when they are equal.
+        set(&dest, 3_000_000);
+        copy_if_changed(&source, &dest).unwrap();
+        assert_eq!(modified(&dest), modified(&source));
+        // Another size is copied whatever the times say.
+        std::fs::write(&source, b"three").unwrap();
+        set(&source, 2_000_000);
+        copy_if_changed(&source, &dest).unwrap();
+        assert_eq!(std::fs::read(&dest).unwrap(), b"three");
     }
 
     #[test]
