@@ -37,6 +37,8 @@ PAGES=(
     ""
     "2025/01/deepseek-r1-rattles-markets/"
     "2025/01/deepseek-r1-open-reasoning/"  # highlighted Python: code colours
+    "2025/01/nvidia-ces-2025-project-digits/"  # a photo as lead image
+    "2024/05/gpt-4o-goes-omni/"  # a body figure with a caption
     "timeline/"
     "companies/"
     "companies/deepseek/"

@@ -7,12 +7,13 @@
 #   bash bench/images.sh                 # N=10000 K=1000 2400x1600, ROUNDS=3
 #   bash bench/images.sh 1000 100        # smaller
 #   NO_HUGO=1 bash bench/images.sh       # digest only (Hugo's first build takes ~20 min)
+#   ROUNDS=1 REPEAT=7 bash bench/images.sh   # one first build, seven in-place pairs
 #
 # Each round, alternately: digest's first build (image cache removed), Hugo's first build
 # (resources/ and its cache removed), digest's rebuild with the warm image cache, and
 # digest building the same corpus without images (the K articles as plain files), each
 # into a new folder under `/usr/bin/time -v`, after a `sync`; then the two rebuilds again,
-# each into the folder it built before (what `digest build` run again in a site does: it
+# REPEAT times each, alternately, into the folder it built before (what `digest build` run again in a site does: it
 # reuses its spare tree and skips copying files whose size and time are unchanged).
 # Prints medians, the ratios the issue names (first build / Hugo's <= 0.5, warm / no
 # images <= 1.1, into a new folder and in place; RSS < 600 MB) and the count of WebP
@@ -24,6 +25,7 @@ N=${1:-10000}
 K=${2:-1000}
 SIZE=${SIZE:-2400x1600}
 ROUNDS=${ROUNDS:-3}
+REPEAT=${REPEAT:-3} # in-place rebuild pairs per round (they are quick, and noisy)
 if [[ ! $N =~ ^[0-9]+$ || ! $K =~ ^[0-9]+$ || $K -gt $N || ! $ROUNDS =~ ^[1-9][0-9]*$ ]]; then
     echo "usage: [ROUNDS=3] [SIZE=2400x1600] bash bench/images.sh [N [K]]   (K <= N)" >&2
     exit 2
@@ -66,12 +68,12 @@ run() {
         tail -n 30 "$TMP/$name.log" >&2
         exit 1
     }
-    webp[$name]=$(find "$out" -name '*.webp' | wc -l)
+    webp[${name%%.*}]=$(find "$out" -name '*.webp' | wc -l)
     [[ $name == again.* || $name == plain-again.* ]] || { deleting_is_safe "$TMP" && rm -rf "$out"; }
     return 0
 }
 
-# again NAME ROOT: digest's rebuild of ROOT into the folder it was built into before
+# again NAME ROOT K: digest's rebuild of ROOT into the folder it was built into before
 # (twice before the first timed one, so that the spare `.NAME.previous` exists and the
 # rebuild reuses a tree, as every rebuild of a site after its second does).
 again() {
@@ -80,7 +82,7 @@ again() {
         "$DIGEST" build --root "$root" --output "$out" >/dev/null 2>&1
         "$DIGEST" build --root "$root" --output "$out" >/dev/null 2>&1
     fi
-    run "$name.$r" "$out" "$DIGEST" build --root "$root" --output "$out"
+    run "$name.$r.$3" "$out" "$DIGEST" build --root "$root" --output "$out"
 }
 
 declare -A webp
@@ -96,8 +98,10 @@ for ((r = 1; r <= ROUNDS; r++)); do
     fi
     run "warm.$r" "$TMP/o-warm-$r" "$DIGEST" build --root "$PICS" --output "$TMP/o-warm-$r"
     run "plain.$r" "$TMP/o-plain-$r" "$DIGEST" build --root "$PLAIN" --output "$TMP/o-plain-$r"
-    again again "$PICS"
-    again plain-again "$PLAIN"
+    for ((k = 1; k <= REPEAT; k++)); do
+        again again "$PICS" "$k"
+        again plain-again "$PLAIN" "$k"
+    done
 done
 
 
@@ -119,7 +123,7 @@ for name in "${NAMES[@]}"; do
     again) label="digest, rebuild in place (warm)" ;;
     plain-again) label="digest, no images, rebuild in place" ;;
     esac
-    awk -v l="$label" -v w="${W[$name]}" -v c="$(field "$TMP/$name" cpu | median)" -v r="${R[$name]}" -v n="${webp[$name.$ROUNDS]}" \
+    awk -v l="$label" -v w="${W[$name]}" -v c="$(field "$TMP/$name" cpu | median)" -v r="${R[$name]}" -v n="${webp[$name]}" \
         'BEGIN { printf "%-34s %8.2f %8.2f %12.1f %6d\n", l, w, c, r / 1024, n }'
 done
 awk -v f="${W[first]}" -v h="${W[hugo]:-0}" -v w="${W[warm]}" -v p="${W[plain]}" -v a="${W[again]}" -v pa="${W[plain-again]}" -v r="${R[first]}" 'BEGIN {

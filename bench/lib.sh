@@ -45,11 +45,12 @@ hugo_site() {
     done
 }
 
-# field PREFIX KEY: one value per round r = 1..ROUNDS from the `/usr/bin/time -v` report
-# PREFIX.r.time: KEY wall (seconds), cpu (user + system seconds) or rss (peak, KB).
+# field PREFIX KEY: one value per `/usr/bin/time -v` report PREFIX.*.time (PREFIX.r.time
+# per round r, PREFIX.r.k.time for repeats), in run order: KEY wall (seconds), cpu
+# (user + system seconds) or rss (peak, KB).
 field() {
-    local r
-    for ((r = 1; r <= ROUNDS; r++)); do
+    local f
+    for f in $(ls "$1".*.time | sort -V); do
         awk -v key="$2" '
             key == "wall" && /Elapsed \(wall clock\)/ {
                 n = split($NF, p, ":"); s = 0
@@ -57,7 +58,7 @@ field() {
                 print s }
             key == "rss" && /Maximum resident set size/ { print $NF }
             key == "cpu" && /User time|System time/ { s += $NF }
-            END { if (key == "cpu") print s }' "$1.$r.time"
+            END { if (key == "cpu") print s }' "$f"
     done
 }
 

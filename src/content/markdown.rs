@@ -165,6 +165,9 @@ pub fn render_with(
                     let alt = plain_text(&inner);
                     state.words += alt.split_whitespace().count();
                     let sets = crate::images::srcset(images.settings, raster, base_path);
+                    state
+                        .images
+                        .push((events.len(), events.len(), title.to_string()));
                     events.push(Event::InlineHtml(
                         crate::images::body_picture(&sets, &images.settings.sizes, &alt, &title)
                             .into(),
@@ -180,6 +183,7 @@ pub fn render_with(
                 let dest_url = resolve_link(dest_url, base_path, folder);
                 state.depth += 1;
                 state.dropped.push(false);
+                state.open_images.push((events.len(), title.to_string()));
                 events.push(Event::Start(Tag::Image {
                     link_type,
                     dest_url,
@@ -190,6 +194,11 @@ pub fn render_with(
             Event::End(TagEnd::Link | TagEnd::Image) => {
                 state.depth = state.depth.saturating_sub(1);
                 if !state.dropped.pop().unwrap_or(false) {
+                    if event == Event::End(TagEnd::Image) {
+                        if let Some((start, title)) = state.open_images.pop() {
+                            state.images.push((start, events.len(), title));
+                        }
+                    }
                     events.push(event);
                 }
             }
@@ -208,6 +217,7 @@ pub fn render_with(
             _ => events.push(event),
         }
     }
+    make_figures(&mut events, &state.images);
     let unsafe_links = if state.unsafe_links > 0 {
         unsafe_links(markdown)
     } else {
@@ -222,6 +232,32 @@ pub fn render_with(
         unsafe_links,
         images,
         ..state.finish(events)
+    }
+}
+
+/// Makes each image that is alone in its paragraph (`images`: its first and last event
+/// and its title) a figure, as Pandoc does: `<figure>` in the place of `<p>`, with the
+/// title, if any, as its caption (`![Alt text](chart.png "The caption")`).
+fn make_figures(events: &mut [Event<'_>], images: &[(usize, usize, String)]) {
+    for (start, end, title) in images {
+        let Some(open) = start.checked_sub(1) else {
+            continue;
+        };
+        let close = end + 1;
+        let alone = matches!(events.get(open), Some(Event::Start(Tag::Paragraph)))
+            && matches!(events.get(close), Some(Event::End(TagEnd::Paragraph)));
+        if !alone {
+            continue;
+        }
+        events[open] = Event::Html("<figure>".into());
+        events[close] = Event::Html(
+            if title.is_empty() {
+                "</figure>\n".to_string()
+            } else {
+                format!("<figcaption>{}</figcaption></figure>\n", escape(title))
+            }
+            .into(),
+        );
     }
 }
 
@@ -376,6 +412,10 @@ struct State {
     unsafe_links: usize,
     /// Event range of the first top-level paragraph; end 0 while it is open.
     first_paragraph: Option<(usize, usize)>,
+    /// Each image shown: the indexes of its first and last event, and its title.
+    images: Vec<(usize, usize, String)>,
+    /// Per open image (not left out): the index of its start, and its title.
+    open_images: Vec<(usize, String)>,
 }
 
 impl State {
@@ -608,5 +648,27 @@ mod tests {
         assert!(r.html.contains("src=\"https://x.org/f.png\""));
         let at_root = render("![d](/img/d.png)", &Highlighter::default(), "/");
         assert!(at_root.html.contains("src=\"/img/d.png\""));
+    }
+
+    #[test]
+    fn an_image_alone_in_its_paragraph_is_a_figure() {
+        let html = md(
+            "![A](/a.png \"Cap & tion\")\n\n> ![B](b.png)\n\n[![C](c.png)](/x/)\n\nx ![D](d.png)",
+        )
+        .html;
+        assert!(
+            html.contains(r#"<figure><img src="/a.png" alt="A" title="Cap &amp; tion" /><figcaption>Cap &amp; tion</figcaption></figure>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains("<blockquote>\n<figure><img src=\"b.png\" alt=\"B\" /></figure>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<p><a href=\"/x/\"><img src=\"c.png\""),
+            "a linked image stays: {html}"
+        );
+        assert!(html.contains("<p>x <img src=\"d.png\""), "{html}");
+        assert_eq!(html.matches("<figure>").count(), 2);
     }
 }

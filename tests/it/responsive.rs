@@ -358,3 +358,37 @@ fn a_photo_turned_by_its_exif_orientation_is_published_turned() {
         (400, 600)
     );
 }
+
+#[test]
+fn an_image_alone_in_its_paragraph_is_a_figure_with_its_title_as_caption() {
+    let body = "Text.\n\n![Chart](chart.png \"Shares fell <10%> on Monday\")\n\n\
+                ![Plain](plain.png)\n\nIn a sentence ![Inline](chart.png) it stays.\n\n\
+                ![Logo](logo.svg \"The mark\")";
+    let svg = r#"<svg xmlns="http://www.w3.org/2000/svg" width="12" height="6"></svg>"#;
+    let site = folder_article(TestSite::new(), "", body)
+        .bytes(&format!("{R1}/chart.png"), &png(600, 300))
+        .bytes(&format!("{R1}/plain.png"), &png(500, 300))
+        .file(&format!("{R1}/logo.svg"), svg);
+    site.build_ok();
+    let page = site.output("2025/01/r1/index.html");
+    let body = &page[page.find("<div class=\"prose\">").unwrap()..];
+    let captioned = body.find("<figure><picture>").expect(body);
+    let rest = &body[captioned..];
+    assert!(
+        rest.contains(
+            r#"title="Shares fell &lt;10%&gt; on Monday" loading="lazy" decoding="async"></picture><figcaption>Shares fell &lt;10%&gt; on Monday</figcaption></figure>"#
+        ),
+        "{rest}"
+    );
+    // No title, no caption; an image among words stays inline; an SVG is a figure too.
+    assert!(
+        body.contains(r#"alt="Plain" loading="lazy" decoding="async"></picture></figure>"#),
+        "{body}"
+    );
+    assert!(body.contains("<p>In a sentence <picture>"), "{body}");
+    assert!(
+        body.contains(r#"<figure><img src="/2025/01/r1/logo.svg" alt="Logo" title="The mark" /><figcaption>The mark</figcaption></figure>"#),
+        "{body}"
+    );
+    assert_eq!(body.matches("<figure>").count(), 3, "{body}");
+}
