@@ -80,7 +80,7 @@ fi
 if ! curl -fs -o /dev/null "$BASE"; then
     echo "nothing answers at $BASE: building and starting digest serve --port $PORT" >&2
     cargo build --release --quiet
-    ./target/release/digest serve --port "$PORT" >"$TMP/serve.log" 2>&1 &
+    "${CARGO_TARGET_DIR:-target}/release/digest" serve --port "$PORT" >"$TMP/serve.log" 2>&1 &
     SERVER_PID=$!
     for _ in $(seq 1 100); do curl -fs -o /dev/null "$BASE" && break; sleep 0.2; done
     curl -fs -o /dev/null "$BASE" || { cat "$TMP/serve.log" >&2; echo "server did not come up at $BASE" >&2; exit 2; }

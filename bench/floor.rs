@@ -44,6 +44,7 @@ fn main() {
         base_path: "/",
         taxonomies: &taxonomies,
         images: digest::images::Settings::defaults(),
+        timezone: &digest::schedule::UTC,
     };
     let mut times = Vec::with_capacity(rounds);
     for round in 1..=rounds {

@@ -121,6 +121,7 @@ fn main() {
         base_path: "/",
         taxonomies: &taxonomies,
         images: digest::images::Settings::defaults(),
+        timezone: &config.timezone,
     };
     let (files, _) = load_articles(&root, &env);
     let articles: Vec<_> = files

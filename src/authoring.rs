@@ -140,6 +140,7 @@ fn match_profiles(root: &Path, names: &[String]) -> Vec<String> {
         base_path: "/",
         taxonomies: &[],
         images: crate::images::Settings::defaults(),
+        timezone: &crate::schedule::UTC,
     };
     let profiles = load_profiles(root, &env).unwrap_or_default();
     names

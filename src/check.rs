@@ -1,7 +1,7 @@
 //! `digest check`: builds the site in memory (writing nothing), then checks what a build
 //! accepts but an editor would want to know: broken internal links and anchors, near-
 //! duplicate company or tag names, articles without a summary, events far from their
-//! article's date, future-dated articles, drafts, and Markdown images without alt text.
+//! article's date, drafts, and Markdown images without alt text; and it lists scheduled stories.
 //! Links in Markdown whose URL scheme is not allowed (`javascript:`, `data:`...: the build
 //! shows them as text) are errors.
 
@@ -28,18 +28,21 @@ pub struct Report {
     pub warnings: Vec<Diagnostic>,
     pub pages_checked: usize,
     pub links_checked: usize,
+    /// Scheduled stories, soonest first: each file and the moment it goes live (RFC 3339).
+    pub scheduled: Vec<(PathBuf, String)>,
 }
 
-/// Builds in memory and checks. `today` is `YYYY-MM-DD`, for future-dated articles.
-pub fn check(options: &BuildOptions, today: &str) -> Result<Report, BuildError> {
+/// Builds in memory, drafts and scheduled stories included, and checks.
+pub fn check(options: &BuildOptions) -> Result<Report, BuildError> {
     let built = render_site(&BuildOptions {
         drafts: true,
+        future: true,
         ..options.clone()
     })?;
     let mut report = Report::default();
     check_links(&built, &mut report);
     report.errors.extend(unsafe_links(&built.site));
-    check_content(&built.site, today, &mut report);
+    check_content(&built.site, &mut report);
     report
         .warnings
         .extend(images_without_alt(&options.root, &built.site));
@@ -233,8 +236,8 @@ fn attributes(html: &str, name: &str) -> Vec<String> {
         .collect()
 }
 
-/// Warnings about the content itself.
-pub fn check_content(site: &crate::site::Site, today: &str, report: &mut Report) {
+/// Warnings about the content itself, and the scheduled stories (those after `site.now`).
+pub fn check_content(site: &crate::site::Site, report: &mut Report) {
     for a in &site.articles {
         let warn = |m: String| Diagnostic::at(&a.path, 1, 1, m);
         if a.draft {
@@ -247,11 +250,11 @@ pub fn check_content(site: &crate::site::Site, today: &str, report: &mut Report)
                 "no `summary` in the front matter: lists, feeds and search show the text before `<!-- more -->`, else the first paragraph".into(),
             ));
         }
-        if a.date.iso().as_str() > today {
-            report.warnings.push(warn(format!(
-                "dated {} in the future: it is published now all the same",
-                a.date.iso()
-            )));
+        if site
+            .now
+            .is_some_and(|now| crate::schedule::is_scheduled(&a.date, now))
+        {
+            report.scheduled.push((a.path.clone(), a.date.rfc3339()));
         }
         for e in &a.events {
             let days = (e.date.timestamp() - a.date.timestamp()).abs() / 86_400;
@@ -264,6 +267,8 @@ pub fn check_content(site: &crate::site::Site, today: &str, report: &mut Report)
             }
         }
     }
+    // Articles are newest first: the soonest to go live first.
+    report.scheduled.reverse();
     near_duplicates(
         site.companies.iter().map(|c| (&c.name, c.articles.first())),
         "company",

@@ -27,6 +27,7 @@ const KEYS: &[&str] = &[
     "taxonomies",
     "editions",
     "images",
+    "timezone",
 ];
 
 #[derive(Debug, Clone, Deserialize)]
@@ -52,6 +53,7 @@ struct RawConfig {
     editions: taxonomies::RawEditions,
     #[serde(default)]
     images: crate::images::settings::RawSettings,
+    timezone: Option<toml::Spanned<String>>,
 }
 
 fn default_feed_limit() -> usize {
@@ -94,6 +96,8 @@ pub struct Config {
     pub editions: Option<Period>,
     /// `[images]`: the widths and quality of responsive image variants.
     pub images: crate::images::Settings,
+    /// `timezone`: where dates written without an offset are read (UTC when unset).
+    pub timezone: crate::schedule::Timezone,
 }
 
 impl Config {
@@ -181,7 +185,13 @@ impl Config {
                 .unwrap_or(0);
             Diagnostic::at_offset(path, text, offset, 1, m)
         })?;
+        let timezone = match &raw.timezone {
+            Some(name) => crate::schedule::Timezone::named(name.get_ref())
+                .map_err(|m| Diagnostic::at_offset(path, text, name.span().start, 1, m))?,
+            None => crate::schedule::Timezone::utc(),
+        };
         Ok(Config {
+            timezone,
             taxonomies,
             images,
             editions: raw.editions.enabled.then_some(raw.editions.period),

@@ -233,6 +233,8 @@ pub struct DateView {
     pub rfc3339: String,
     pub year: i32,
     pub month: u8,
+    /// `09:30`, when the author gave a time of day (as written, in its own zone).
+    pub time: Option<String>,
 }
 
 impl From<&PostDate> for DateView {
@@ -241,6 +243,9 @@ impl From<&PostDate> for DateView {
             iso: d.iso(),
             long: d.long(),
             rfc3339: d.rfc3339(),
+            time: d
+                .seconds
+                .map(|s| format!("{:02}:{:02}", s / 3600, s / 60 % 60)),
             year: d.year(),
             month: d.month(),
         }

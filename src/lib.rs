@@ -19,6 +19,7 @@ pub mod output;
 pub mod pipeline;
 pub mod progress;
 pub mod render;
+pub mod schedule;
 pub mod serve;
 pub mod site;
 pub mod slug;

@@ -53,6 +53,12 @@ enum Command {
         /// Include articles and pages marked `draft = true`.
         #[arg(long)]
         drafts: bool,
+        /// Include scheduled stories: articles dated after now (read in config.toml's
+        /// `timezone`, UTC by default), which a build leaves out of every page, list, feed
+        /// and the sitemap until their moment; marked "Scheduled for ..." on their pages.
+        /// DIGEST_NOW=2025-03-01T09:00:00Z sets "now" (for previews and tests).
+        #[arg(long)]
+        future: bool,
     },
     /// Serve the site locally and rebuild it as you write; the browser reloads by itself.
     ///
@@ -81,7 +87,7 @@ enum Command {
     },
     /// Check the site without writing it: broken internal links and anchors (errors), and
     /// near-duplicate company or tag names, missing summaries, events far from their
-    /// article, future-dated articles, drafts and images without alt text (warnings).
+    /// article, drafts and images without alt text (warnings); lists scheduled stories and when each goes live.
     Check {
         #[arg(short, long, default_value = ".")]
         root: PathBuf,
@@ -166,11 +172,13 @@ fn main() -> ExitCode {
             output,
             base_url,
             drafts,
+            future,
         } => build(digest::BuildOptions {
             root,
             output,
             base_url,
             drafts,
+            future,
         }),
         Command::Serve {
             root,
@@ -284,7 +292,14 @@ fn check(root: PathBuf, strict: bool) -> anyhow::Result<ExitCode> {
         root,
         ..Default::default()
     };
-    let report = digest::check::check(&options, &digest::date::today_iso())?;
+    let report = digest::check::check(&options)?;
+    for (path, when) in &report.scheduled {
+        eprintln!(
+            "{} {}: goes live {when}; builds leave it out until then (--future shows it)",
+            paint("scheduled:", Level::Info),
+            path.display()
+        );
+    }
     for e in &report.errors {
         eprintln!("{} {e}", paint("error:", Level::Error));
     }
@@ -311,6 +326,7 @@ fn check(root: PathBuf, strict: bool) -> anyhow::Result<ExitCode> {
 enum Level {
     Error,
     Warning,
+    Info,
 }
 
 /// Colours a label on a terminal, unless NO_COLOR is set (https://no-color.org).
@@ -323,6 +339,7 @@ fn paint(text: &str, level: Level) -> String {
     let code = match level {
         Level::Error => "1;31",
         Level::Warning => "1;33",
+        Level::Info => "1;36",
     };
     format!("\x1b[{code}m{text}\x1b[0m")
 }

@@ -241,8 +241,11 @@ pub fn parse_article_in(
             String::new()
         }
     };
+    // Dates without an offset are read in the site's time zone.
+    let zoned = |d: PostDate| env.timezone.resolve(d);
     let date = match &fm.date {
         Some(d) => PostDate::from_toml(d.get_ref())
+            .map(zoned)
             .map_err(|m| problems.push(at(d.span(), m)))
             .ok(),
         None => {
@@ -252,6 +255,7 @@ pub fn parse_article_in(
     };
     let updated = fm.updated.as_ref().and_then(|d| {
         PostDate::from_toml(d.get_ref())
+            .map(zoned)
             .map_err(|m| problems.push(at(d.span(), m)))
             .ok()
     });
@@ -265,7 +269,13 @@ pub fn parse_article_in(
     });
     let companies = companies(fm.companies, &mut |span, m| problems.push(at(span, m)));
     let terms = taxonomy_terms(fm.rest, env.taxonomies, &split, path, &mut problems);
-    let events = parse_events(fm.events, &companies, &split, path, &mut problems);
+    let events = parse_events(fm.events, &companies, &split, path, &mut problems)
+        .into_iter()
+        .map(|e| Event {
+            date: zoned(e.date),
+            ..e
+        })
+        .collect();
     let sources = fm
         .sources
         .into_iter()
@@ -586,6 +596,7 @@ mod tests {
                 base_path: "/",
                 taxonomies: &["tags".to_string(), "models".to_string()],
                 images: &Default::default(),
+                timezone: &crate::schedule::UTC,
             },
         )
     }

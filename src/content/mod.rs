@@ -31,4 +31,6 @@ pub struct RenderEnv<'a> {
     pub taxonomies: &'a [String],
     /// `[images]`: the widths of a body image's variants, for its `srcset`.
     pub images: &'a crate::images::Settings,
+    /// The site's `timezone`, in which dates without an offset are read.
+    pub timezone: &'a crate::schedule::Timezone,
 }

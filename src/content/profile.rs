@@ -148,6 +148,7 @@ mod tests {
             base_path: "/",
             taxonomies: &[],
             images: crate::images::Settings::defaults(),
+            timezone: &crate::schedule::UTC,
         };
         let text = "+++\nname = \"X\"\nwebsite = \"vbscript:msgbox(1)\"\n+++\n";
         let errs = parse_profile(Path::new("content/companies/x.md"), text, &env).unwrap_err();

@@ -22,6 +22,17 @@ pub struct BuildOptions {
     /// Overrides `base_url` (for previews).
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Include scheduled stories: articles dated after the build's clock
+    /// ([`crate::schedule::now`]); `digest build --future`, and always in `digest serve`.
+    pub future: bool,
+}
+
+impl BuildOptions {
+    /// Whether article `a` is published by this build at `now` (seconds since the Unix
+    /// epoch): not a draft unless drafts are asked for, not scheduled unless the future is.
+    pub fn shows(&self, a: &crate::content::article::Article, now: i64) -> bool {
+        (self.drafts || !a.draft) && (self.future || !crate::schedule::is_scheduled(&a.date, now))
+    }
 }
 
 /// What a finished build reports.

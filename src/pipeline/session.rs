@@ -303,10 +303,16 @@ impl Session {
             .iter()
             .cloned()
             .for_each(|d| problems.push(d));
+        let now = crate::schedule::now().map_err(|m| {
+            BuildError(vec![Diagnostic::file(
+                std::path::Path::new(crate::schedule::NOW_VARIABLE),
+                m,
+            )])
+        })?;
         let mut articles = Vec::with_capacity(self.articles.len());
         for result in self.articles.values() {
             match result {
-                Ok(a) if self.options.drafts || !a.draft => articles.push(Arc::clone(a)),
+                Ok(a) if self.options.shows(a, now) => articles.push(Arc::clone(a)),
                 Ok(_) => {}
                 Err(ds) => ds.iter().cloned().for_each(|d| problems.push(d)),
             }
@@ -328,7 +334,9 @@ impl Session {
             edition_intros: loaded.intros.clone(),
             editions: loaded.config.editions,
         };
-        let site = Site::from_content(content).map_err(Diagnostics::into_error)?;
+        let mut site = Site::from_content(content).map_err(Diagnostics::into_error)?;
+        // Scheduled stories are only in the site when asked for: then they are marked.
+        site.now = self.options.future.then_some(now);
         let root = &self.options.root;
         let uses = site
             .articles
@@ -369,6 +377,7 @@ impl Session {
             base_path: &config.base_path,
             taxonomies: &taxonomies,
             images: &config.images,
+            timezone: &config.timezone,
         };
         let mut problems = Diagnostics::default();
         let ((theme, (articles, walk)), (profiles, pages)) = rayon::join(
@@ -431,6 +440,7 @@ impl Session {
             base_path: &loaded.config.base_path,
             taxonomies: &taxonomies,
             images: &loaded.config.images,
+            timezone: &loaded.config.timezone,
         };
         let fail = |ds: Vec<Diagnostic>| BuildError(ds);
         if changes.templates {

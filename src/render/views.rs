@@ -91,6 +91,9 @@ pub struct ArticleCard<'a> {
     pub reading_minutes: usize,
     /// The lead image, for a thumbnail (and the home page's lead story), or `None`.
     pub thumbnail: Option<Thumbnail>,
+    /// Whether it is a scheduled story (dated after the build's clock), shown only by
+    /// `digest serve` and `digest build --future`: pages mark it.
+    pub scheduled: bool,
 }
 
 /// An article's lead image as lists show it (`article.thumbnail`): the `ImageView` fields a
@@ -363,6 +366,9 @@ pub fn article_card<'a>(config: &Config, site: &'a Site, index: usize) -> Articl
             .collect(),
         reading_minutes: a.reading_minutes(),
         thumbnail: a.image.as_ref().map(|i| Thumbnail::of(config, i)),
+        scheduled: site
+            .now
+            .is_some_and(|now| crate::schedule::is_scheduled(&a.date, now)),
     }
 }
 

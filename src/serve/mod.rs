@@ -56,6 +56,8 @@ pub fn serve(options: ServeOptions) -> anyhow::Result<()> {
         output: None,
         base_url: None,
         drafts: options.drafts,
+        // Scheduled stories are shown, marked, so an editor can read them before they go live.
+        future: true,
     });
     // Links must lead to this server, under the site's own base path.
     let base_path = crate::pipeline::load_config(session.options())

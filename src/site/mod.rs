@@ -62,6 +62,9 @@ pub struct Site {
     pub edition_intros: Vec<EditionIntro>,
     /// Every edition, newest first (empty when editions are off).
     pub editions: Vec<Edition>,
+    /// The build's clock when scheduled stories are included (`--future`, `digest
+    /// serve`), so that pages can mark them; `None` when they are left out.
+    pub now: Option<i64>,
 }
 
 impl Site {
@@ -148,6 +151,7 @@ impl Site {
             timeline: Timeline::default(),
             edition_intros,
             editions: Vec::new(),
+            now: None,
         };
         site.related = (0..site.articles.len())
             .into_par_iter()
@@ -172,6 +176,7 @@ pub(crate) fn test_site(articles: &[(&str, &str)]) -> Site {
         base_path: "/",
         taxonomies: &taxonomies,
         images: crate::images::Settings::defaults(),
+        timezone: &crate::schedule::UTC,
     };
     let articles = articles
         .iter()

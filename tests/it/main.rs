@@ -15,6 +15,7 @@ mod output_safety;
 mod properties;
 mod publish;
 mod responsive;
+mod schedule;
 mod serve_safety;
 mod session_properties;
 mod share_cards;

@@ -33,6 +33,7 @@ fn env(highlighter: &Highlighter) -> RenderEnv<'_> {
         base_path: "/sub/",
         taxonomies: &TAXONOMIES,
         images: digest::images::Settings::defaults(),
+        timezone: &digest::schedule::UTC,
     }
 }
 

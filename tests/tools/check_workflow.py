@@ -2,7 +2,8 @@
 """Checks the repository's GitHub Actions workflows, both valid YAML:
 
 - .github/workflows/pages.yml deploys with the official Pages actions (configure-pages,
-  upload-pages-artifact, deploy-pages), with `pages: write` and `id-token: write`, one
+  upload-pages-artifact, deploy-pages) on a schedule too (scheduled stories), with
+  `pages: write` and `id-token: write`, one
   deployment at a time, and builds the site with digest;
 - .github/workflows/ci.yml runs `bash .ci/run` on every push and pull request.
 
@@ -36,6 +37,11 @@ def check_pages(flow):
     deploy = flow.get("jobs", {}).get("deploy", {})
     if (deploy.get("environment") or {}).get("name") != "github-pages":
         problems.append("the deploy job must use the github-pages environment")
+    # YAML 1.1 reads the bare key `on` as true.
+    triggers = flow.get("on", flow.get(True)) or {}
+    crons = [c.get("cron") for c in (triggers.get("schedule") or []) if isinstance(c, dict)]
+    if not any(crons):
+        problems.append("on: no `schedule` cron, so scheduled stories would wait for the next push")
     return problems
 
 

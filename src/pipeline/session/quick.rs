@@ -49,7 +49,10 @@ impl Session {
         }
         let mut clock = Stopwatch::from_env();
         let root = self.options.root.clone();
-        let drafts = self.options.drafts;
+        let (drafts, future) = (self.options.drafts, self.options.future);
+        let Ok(now) = crate::schedule::now() else {
+            return skip("the build's clock cannot be read");
+        };
         let (Some(loaded), Some(model), Some(_)) = (
             self.loaded.as_ref(),
             self.model.as_mut(),
@@ -89,6 +92,7 @@ impl Session {
             base_path: &loaded.config.base_path,
             taxonomies: &taxonomies,
             images: &loaded.config.images,
+            timezone: &loaded.config.timezone,
         };
         let parsed: Vec<Option<Arc<Article>>> = changes
             .articles
@@ -107,9 +111,12 @@ impl Session {
             let Some(Ok(old)) = self.articles.get(path) else {
                 return skip("a new article, or one that did not parse before");
             };
-            let included = |a: &Article| drafts || !a.draft;
-            if !included(old) || !included(&new) {
-                return skip("a draft");
+            // Left out of the site before or now (a draft, a scheduled story), or going
+            // from scheduled to live: the site's lists change, not one page.
+            let scheduled = |a: &Article| crate::schedule::is_scheduled(&a.date, now);
+            let included = |a: &Article| (drafts || !a.draft) && (future || !scheduled(a));
+            if !included(old) || !included(&new) || scheduled(old) != scheduled(&new) {
+                return skip("a draft or a scheduled story");
             }
             let Some(index) = model.site.articles.iter().position(|a| Arc::ptr_eq(a, old)) else {
                 return skip("an article not in the site model");
