@@ -19,14 +19,15 @@ if [[ ! $N =~ ^[0-9]+$ || $N -lt 1 || ! $ROUNDS =~ ^[0-9]+$ ]]; then
 fi
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$REPO"
+BIN=${CARGO_TARGET_DIR:-$REPO/target}/release
 cargo build --release --quiet --example gen_corpus
-A=${A:-$REPO/target/release/digest}
-B=${B:-$REPO/target/release/digest}
+A=${A:-$BIN/digest}
+B=${B:-$BIN/digest}
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/digest-ab.XXXXXX")
 source "$REPO/bench/lib.sh"
 warn_about_fs "$TMP"
 trap 'rm -rf "$TMP"' EXIT
-target/release/examples/gen_corpus "$N" "$TMP/site" >/dev/null
+"$BIN/examples/gen_corpus" "$N" "$TMP/site" >/dev/null
 "$A" build --root "$TMP/site" --output "$TMP/warmup" >/dev/null
 
 for r in $(seq 1 "$ROUNDS"); do

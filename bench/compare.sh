@@ -22,6 +22,7 @@ fi
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$REPO"
+BIN=${CARGO_TARGET_DIR:-$REPO/target}/release
 
 # --- tools -------------------------------------------------------------------------------
 missing=()
@@ -37,8 +38,8 @@ fi
 
 echo "building digest and gen_corpus (release)" >&2
 cargo build --release --quiet --bin digest --example gen_corpus
-DIGEST=$REPO/target/release/digest
-GEN=$REPO/target/release/examples/gen_corpus
+DIGEST=$BIN/digest
+GEN=$BIN/examples/gen_corpus
 
 # --- corpus ------------------------------------------------------------------------------
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/digest-bench.XXXXXX")

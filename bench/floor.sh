@@ -22,13 +22,14 @@ if [[ ! $N =~ ^[0-9]+$ || $N -lt 1 ]]; then
 fi
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$REPO"
+BIN=${CARGO_TARGET_DIR:-$REPO/target}/release
 cargo build --release --quiet --bin digest --example gen_corpus --example floor
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/digest-floor.XXXXXX")
 source "$REPO/bench/lib.sh"
 warn_about_fs "$TMP"
 trap 'rm -rf "$TMP"' EXIT
-target/release/examples/gen_corpus "$N" "$TMP/site" >/dev/null
-build() { target/release/digest build --root "$TMP/site" --output "$1" >/dev/null; }
+"$BIN/examples/gen_corpus" "$N" "$TMP/site" >/dev/null
+build() { "$BIN/digest" build --root "$TMP/site" --output "$1" >/dev/null; }
 # Warm-up: fills the page cache, checks the corpus builds, and leaves an output folder and
 # its kept previous output, as a site has after two builds.
 build "$TMP/out"
@@ -42,7 +43,7 @@ for r in $(seq 1 "$ROUNDS"); do
     # Every timed run starts with no dirty pages: the last build's writes are flushed (by
     # kernel threads, on the same two cores) before the floor, not during it.
     sync
-    f=$(target/release/examples/floor "$TMP/site" 1 2>/dev/null | sed -n 's/^floor median: \([0-9]*\) ms$/\1/p')
+    f=$("$BIN/examples/floor" "$TMP/site" 1 2>/dev/null | sed -n 's/^floor median: \([0-9]*\) ms$/\1/p')
     sync
     start=$(date +%s%N)
     build "$TMP/out"

@@ -15,16 +15,17 @@ if [[ ! $RUNS =~ ^[0-9]+$ || $RUNS -lt 1 ]]; then
 fi
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$REPO"
+BIN=${CARGO_TARGET_DIR:-$REPO/target}/release
 cargo build --release --quiet --bin digest
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/digest-sample.XXXXXX")
 source "$REPO/bench/lib.sh"
 warn_about_fs "$TMP"
 trap 'rm -rf "$TMP"' EXIT
-target/release/digest build --output "$TMP/warmup" >/dev/null
+"$BIN/digest" build --output "$TMP/warmup" >/dev/null
 times=()
 for r in $(seq 1 "$RUNS"); do
     start=$(date +%s%N)
-    target/release/digest build --output "$TMP/out-$r" >/dev/null
+    "$BIN/digest" build --output "$TMP/out-$r" >/dev/null
     times+=($((($(date +%s%N) - start) / 1000)))
 done
 sorted=$(printf '%s\n' "${times[@]}" | sort -n)
