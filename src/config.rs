@@ -28,6 +28,7 @@ const KEYS: &[&str] = &[
     "editions",
     "images",
     "timezone",
+    "redirects",
 ];
 
 #[derive(Debug, Clone, Deserialize)]
@@ -54,6 +55,8 @@ struct RawConfig {
     #[serde(default)]
     images: crate::images::settings::RawSettings,
     timezone: Option<toml::Spanned<String>>,
+    #[serde(default)]
+    redirects: std::collections::BTreeMap<String, toml::Spanned<String>>,
 }
 
 fn default_feed_limit() -> usize {
@@ -98,6 +101,8 @@ pub struct Config {
     pub images: crate::images::Settings,
     /// `timezone`: where dates written without an offset are read (UTC when unset).
     pub timezone: crate::schedule::Timezone,
+    /// `[redirects]`: old addresses and where each now is, a site path (`/new/`) or a URL.
+    pub redirects: Vec<(crate::content::alias::Alias, String)>,
 }
 
 impl Config {
@@ -190,7 +195,9 @@ impl Config {
                 .map_err(|m| Diagnostic::at_offset(path, text, name.span().start, 1, m))?,
             None => crate::schedule::Timezone::utc(),
         };
+        let redirects = redirects(path, text, &raw.redirects)?;
         Ok(Config {
+            redirects,
             timezone,
             taxonomies,
             images,
@@ -251,6 +258,47 @@ impl Config {
     pub fn permalink(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path.trim_start_matches('/'))
     }
+}
+
+/// `[redirects]`, checked: each old address (a key) as an alias placed at its line, and
+/// its target, a path from the site's root (`/new/`) or an `http(s)://` URL.
+fn redirects(
+    path: &Path,
+    text: &str,
+    raw: &std::collections::BTreeMap<String, toml::Spanned<String>>,
+) -> Result<Vec<(crate::content::alias::Alias, String)>, Diagnostic> {
+    let mut found = Vec::with_capacity(raw.len());
+    for (from, to) in raw {
+        // The key's line is the value's: keys carry no span of their own here.
+        let (line, _) = crate::error::line_col(text, to.span().start);
+        let at = |m: String| Diagnostic::at(path, line, 1, m);
+        let file = crate::content::alias::file_of(from.trim())
+            .map_err(|m| at(format!("in `[redirects]`: {m}")))?;
+        let target = to.get_ref().trim();
+        let is_url = target.starts_with("https://") || target.starts_with("http://");
+        if !(is_url || target.starts_with('/'))
+            || target.chars().any(|c| c.is_whitespace() || c == '"')
+        {
+            let (l, c) = crate::error::line_col(text, to.span().start);
+            return Err(Diagnostic::at(
+                path,
+                l,
+                c,
+                format!("in `[redirects]`: `{target}` is not where a page is: write a path from the site's root (\"/2025/01/new-slug/\") or a URL (\"https://...\")"),
+            ));
+        }
+        found.push((
+            crate::content::alias::Alias {
+                file,
+                written: from.trim().to_string(),
+                source: path.to_path_buf(),
+                line,
+                col: 1,
+            },
+            target.to_string(),
+        ));
+    }
+    Ok(found)
 }
 
 /// `https://x.github.io/ai-digest` -> (`https://x.github.io/ai-digest/`, `/ai-digest/`).

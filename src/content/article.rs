@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
 
+use super::alias::Alias;
 use super::front_matter::{self, Split};
 use super::image::{body_raster, folder_assets, lead_image, Asset, LeadImage, Place, RawImage};
 use super::markdown::BodyImages;
@@ -34,6 +35,7 @@ pub const KEYS: &[&str] = &[
     "draft",
     "slug",
     "image",
+    "aliases",
 ];
 
 #[derive(Deserialize)]
@@ -51,6 +53,8 @@ struct FrontMatter {
     draft: bool,
     slug: Option<Spanned<String>>,
     image: Option<Spanned<RawImage>>,
+    #[serde(default)]
+    aliases: Vec<Spanned<String>>,
     /// Every other key: a declared taxonomy's names, or a mistake.
     #[serde(flatten)]
     rest: BTreeMap<String, toml::Value>,
@@ -105,6 +109,7 @@ pub struct Placement<'a> {
     /// Each event's date and companies.
     events: Vec<(PostDate, &'a [String])>,
     assets: &'a [Asset],
+    aliases: &'a [Alias],
 }
 
 /// A loaded article, ready for the site model.
@@ -136,6 +141,8 @@ pub struct Article {
     pub image: Option<LeadImage>,
     /// A folder article's other files, published at its URL (none for a single file).
     pub assets: Vec<Asset>,
+    /// Its old addresses (`aliases`), each published as a redirect to it.
+    pub aliases: Vec<Alias>,
     /// The local raster images it shows (the lead image, then its body's), each where the
     /// file names it: the build makes their responsive variants (`crate::images`).
     pub rasters: Vec<RasterUse>,
@@ -174,6 +181,7 @@ impl Article {
                 .map(|e| (e.date, e.companies.as_slice()))
                 .collect(),
             assets: &self.assets,
+            aliases: &self.aliases,
         }
     }
 
@@ -223,6 +231,10 @@ pub fn parse_article_in(
             message,
         )
     };
+    let aliases = super::alias::aliases(&fm.aliases, path, at).unwrap_or_else(|ds| {
+        problems.extend(ds);
+        Vec::new()
+    });
     let title = match &fm.title {
         Some(t) if !t.get_ref().trim().is_empty() => t.get_ref().trim().to_string(),
         Some(t) => {
@@ -383,6 +395,7 @@ pub fn parse_article_in(
         draft: fm.draft,
         image,
         assets,
+        aliases,
         rasters,
         source_hash: crate::hash::of(&text),
     })

@@ -1,6 +1,7 @@
 //! Reading the site's `content/` folder into plain data: articles, company profiles and
 //! standalone pages, each with its Markdown already rendered.
 
+pub mod alias;
 pub mod article;
 pub mod controls;
 pub mod edition;

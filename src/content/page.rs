@@ -9,7 +9,7 @@ use super::RenderEnv;
 use crate::error::Diagnostic;
 use crate::slug::slugify;
 
-pub const KEYS: &[&str] = &["title", "summary", "slug", "draft"];
+pub const KEYS: &[&str] = &["title", "summary", "slug", "draft", "aliases"];
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -19,6 +19,8 @@ struct FrontMatter {
     slug: Option<String>,
     #[serde(default)]
     draft: bool,
+    #[serde(default)]
+    aliases: Vec<toml::Spanned<String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -29,6 +31,8 @@ pub struct Page {
     pub summary_text: String,
     pub body_html: String,
     pub draft: bool,
+    /// Its old addresses (`aliases`), each published as a redirect to it.
+    pub aliases: Vec<super::alias::Alias>,
     /// Links in the body left out for their URL scheme, as problems for `digest check`.
     pub link_problems: Vec<Diagnostic>,
 }
@@ -67,8 +71,18 @@ pub fn parse_page(path: &Path, text: &str, env: &RenderEnv<'_>) -> Result<Page, 
             "cannot make a URL slug for this page: add `slug = \"about\"`",
         )]);
     }
+    let aliases = super::alias::aliases(&fm.aliases, path, |span, message| {
+        Diagnostic::at_offset(
+            path,
+            split.front_matter,
+            span.start,
+            split.front_matter_line,
+            message,
+        )
+    })?;
     let rendered = markdown::render(split.body, env.highlighter, env.base_path);
     Ok(Page {
+        aliases,
         path: path.to_path_buf(),
         slug,
         title,

@@ -243,7 +243,7 @@ impl Session {
         clock.lap("load content and build the site model");
         let loaded = self.loaded.as_ref().expect("loaded by update");
         let jobs = planned_jobs(loaded, &site);
-        let extras = extra_files(loaded, &site, &jobs, site_files::search_index(&site));
+        let extras = extra_files(loaded, &site, &jobs, site_files::search_index(&site))?;
         let mut paths: HashSet<String> = jobs.iter().map(PageJob::file).collect();
         paths.extend(extras.iter().map(|f| f.path.clone()));
         check_static_clashes(&paths, &loaded.all_copies)?;
@@ -506,15 +506,23 @@ fn planned_jobs(loaded: &Loaded, site: &Site) -> Vec<PageJob> {
 }
 
 /// The files that are not pages: sitemaps, robots.txt, the search index (`search`), the
-/// highlighting stylesheet and GitHub Pages' markers.
+/// highlighting stylesheet, GitHub Pages' markers and the redirect pages (an old address
+/// over a page, or given twice, is an error).
 fn extra_files(
     loaded: &Loaded,
     site: &Site,
     jobs: &[PageJob],
     search: OutputFile,
-) -> Vec<OutputFile> {
+) -> Result<Vec<OutputFile>, BuildError> {
     let config = &loaded.config;
-    let mut extras = site_files::sitemaps(config, site, jobs);
+    let pages: HashSet<String> = jobs.iter().map(PageJob::file).collect();
+    let mut extras =
+        crate::render::redirects::redirect_files(config, site, &pages).map_err(|ds| {
+            let mut all = Diagnostics::default();
+            ds.into_iter().for_each(|d| all.push(d));
+            all.into_error()
+        })?;
+    extras.extend(site_files::sitemaps(config, site, jobs));
     extras.push(site_files::robots(config));
     extras.push(search);
     // GitHub Pages: serve files as they are, without Jekyll.
@@ -523,7 +531,7 @@ fn extra_files(
         extras.push(OutputFile::new("CNAME", format!("{domain}\n").into_bytes()));
     }
     extras.push(OutputFile::new("highlight.css", loaded.stylesheet.to_vec()));
-    extras
+    Ok(extras)
 }
 
 /// Keeps rendered files in a map, for `digest serve`.
@@ -581,7 +589,7 @@ fn render_to_memory(
     let rendered_count = renderer.render_into(&stale, &sink).map_err(BuildError)?;
     let kept = renderer.into_kept();
     let search = SearchIndex::of(site);
-    for f in extra_files(loaded, site, &jobs, search.file()) {
+    for f in extra_files(loaded, site, &jobs, search.file())? {
         let _ = sink.put(f);
     }
     let mut files = sink.0.into_inner().unwrap_or_else(|e| e.into_inner());

@@ -12,6 +12,7 @@ pub mod feeds;
 pub mod fingerprint;
 pub mod loans;
 pub mod plan;
+pub mod redirects;
 pub mod renderer;
 pub mod site_files;
 pub mod template_loops;

@@ -14,6 +14,7 @@ mod logos;
 mod output_safety;
 mod properties;
 mod publish;
+mod redirects;
 mod responsive;
 mod schedule;
 mod serve_safety;

@@ -32,6 +32,7 @@ fn site() -> TestSite {
                 SOON,
                 "2025-03-01",
                 "companies = [\"Acme\", \"Newco\"]\ntags = [\"chips\", \"embargo\"]\n\
+                 aliases = [\"/embargoed/\"]\n\
                  [[events]]\ndate = 2025-03-01\ntitle = \"Newco launches its chip\"",
                 "Not before Saturday.",
             ),
@@ -85,6 +86,7 @@ fn a_scheduled_story_is_in_no_output_until_its_moment_in_the_sites_zone() {
     let out = site.root().join("public");
     assert!(site.exists("2025/02/live/index.html"));
     assert!(!site.exists("2025/03/soon/index.html"));
+    assert!(!site.exists("embargoed/index.html"), "nor its old address");
     for needle in [SOON, "2025/03/soon/", "Newco", "embargo"] {
         assert_eq!(
             files_mentioning(&out, needle),
@@ -99,6 +101,7 @@ fn a_scheduled_story_is_in_no_output_until_its_moment_in_the_sites_zone() {
     // At its moment it is everywhere: page, home, feeds, sitemap, company and tag pages.
     build_at(&site, "2025-02-28T15:00:00Z", &[]);
     assert!(site.exists("2025/03/soon/index.html"));
+    assert!(site.exists("embargoed/index.html"));
     let mentions = files_mentioning(&out, "2025/03/soon/");
     for expected in [
         "index.html",
