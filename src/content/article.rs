@@ -36,6 +36,7 @@ pub const KEYS: &[&str] = &[
     "slug",
     "image",
     "aliases",
+    "corrections",
 ];
 
 #[derive(Deserialize)]
@@ -55,6 +56,8 @@ struct FrontMatter {
     image: Option<Spanned<RawImage>>,
     #[serde(default)]
     aliases: Vec<Spanned<String>>,
+    #[serde(default)]
+    corrections: Vec<super::correction::RawCorrection>,
     /// Every other key: a declared taxonomy's names, or a mistake.
     #[serde(flatten)]
     rest: BTreeMap<String, toml::Value>,
@@ -110,6 +113,8 @@ pub struct Placement<'a> {
     events: Vec<(PostDate, &'a [String])>,
     assets: &'a [Asset],
     aliases: &'a [Alias],
+    /// Each correction's date and anchor (its text is only shown).
+    corrections: Vec<(PostDate, &'a str)>,
 }
 
 /// A loaded article, ready for the site model.
@@ -143,6 +148,8 @@ pub struct Article {
     pub assets: Vec<Asset>,
     /// Its old addresses (`aliases`), each published as a redirect to it.
     pub aliases: Vec<Alias>,
+    /// Its corrections, oldest first (the latest moved `updated`).
+    pub corrections: Vec<super::correction::Correction>,
     /// The local raster images it shows (the lead image, then its body's), each where the
     /// file names it: the build makes their responsive variants (`crate::images`).
     pub rasters: Vec<RasterUse>,
@@ -182,6 +189,11 @@ impl Article {
                 .collect(),
             assets: &self.assets,
             aliases: &self.aliases,
+            corrections: self
+                .corrections
+                .iter()
+                .map(|c| (c.date, c.anchor.as_str()))
+                .collect(),
         }
     }
 
@@ -288,6 +300,19 @@ pub fn parse_article_in(
             ..e
         })
         .collect();
+    let corrections = super::correction::parse(
+        fm.corrections,
+        env.highlighter,
+        env.base_path,
+        date.as_ref(),
+        zoned,
+        |span, m| problems.push(at(span, m)),
+    );
+    // The latest correction is the article's latest change.
+    let updated = match (updated, corrections.last()) {
+        (u, Some(c)) if u.is_none_or(|u| c.date.timestamp() > u.timestamp()) => Some(c.date),
+        (u, _) => u,
+    };
     let sources = fm
         .sources
         .into_iter()
@@ -396,6 +421,7 @@ pub fn parse_article_in(
         image,
         assets,
         aliases,
+        corrections,
         rasters,
         source_hash: crate::hash::of(&text),
     })

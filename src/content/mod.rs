@@ -4,6 +4,7 @@
 pub mod alias;
 pub mod article;
 pub mod controls;
+pub mod correction;
 pub mod edition;
 pub mod front_matter;
 pub mod highlight;

@@ -51,7 +51,7 @@ pub fn feed_items<'s>(
     feed: Feed,
 ) -> Option<FeedItems<'s>> {
     let (title, page, articles): (String, String, &[usize]) = match feed {
-        Feed::Editions => return None,
+        Feed::Editions | Feed::Corrections => return None,
         Feed::Site => (config.title.clone(), String::new(), all),
         Feed::Company(id) => {
             let c = &site.companies[id];
@@ -87,7 +87,10 @@ impl Renderer<'_> {
             articles: indices,
         }) = feed_items(self.config, site, &self.all, feed)
         else {
-            return self.editions_feed(ctx, path);
+            return match feed {
+                Feed::Corrections => self.corrections_feed(ctx, path),
+                _ => self.editions_feed(ctx, path),
+            };
         };
         let entries: Vec<FeedEntry> = indices
             .iter()

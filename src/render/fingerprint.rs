@@ -304,6 +304,12 @@ pub fn fingerprint(inputs: &Inputs<'_>, job: &PageJob, salt: u64) -> Fingerprint
                 edition_whole(config, site, e, &mut h);
             }
         }
+        PageKind::Corrections | PageKind::Feed(Feed::Corrections) => {
+            // Each corrected article whole: its corrections are of its text.
+            for (i, _) in super::corrections::corrected(site) {
+                h.full(i);
+            }
+        }
         PageKind::Feed(feed) => {
             if let Some(items) = feed_items(config, site, &v.all, *feed) {
                 (&items.title, &items.page).hash(&mut h);

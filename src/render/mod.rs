@@ -7,6 +7,7 @@
 
 pub mod budget;
 pub mod chart;
+pub mod corrections;
 pub mod edition_pages;
 pub mod feeds;
 pub mod fingerprint;

@@ -23,6 +23,9 @@ pub const TIMELINE_MIN_ENTRIES: usize = 60;
 /// The first page of the editions index (later pages are below it, see [`pager_path`]).
 pub const EDITIONS_INDEX: &str = "editions/";
 
+/// The page of every correction (with its feed below it).
+pub const CORRECTIONS: &str = "corrections/";
+
 /// A taxonomy's index page: `companies/`, `tags/`.
 pub fn taxonomy_path(taxonomy: &str) -> String {
     format!("{taxonomy}/")
@@ -89,6 +92,8 @@ pub enum PageKind {
     Timeline,
     TimelineYear(i32),
     Feed(Feed),
+    /// Every correction of the site, newest first.
+    Corrections,
     Search,
     NotFound,
     /// A non-HTML theme file rendered as is (the stylesheet).
@@ -116,6 +121,7 @@ const ONE_OF_EACH: &[PageKind] = &[
     PageKind::Timeline,
     PageKind::TimelineYear(2025),
     PageKind::Feed(Feed::Site),
+    PageKind::Corrections,
     PageKind::Search,
     PageKind::NotFound,
 ];
@@ -142,6 +148,7 @@ impl PageKind {
             PageKind::Edition(_) => "edition.html",
             PageKind::EditionEmail(_) => "edition-email.html",
             PageKind::Feed(_) => "atom.xml",
+            PageKind::Corrections => "corrections.html",
             PageKind::Search => "search.html",
             PageKind::NotFound => "404.html",
             PageKind::Asset(name) => name,
@@ -207,6 +214,7 @@ pub enum Feed {
     Company(usize),
     Term { tax: usize, id: usize },
     Editions,
+    Corrections,
 }
 
 /// One page to render: its path below the site root (`2025/01/x/`, `404.html`) and kind.
@@ -300,6 +308,8 @@ pub fn plan(site: &Site, config: &Config, assets: &[String]) -> Vec<PageJob> {
             }
         }
     }
+    add(CORRECTIONS.into(), PageKind::Corrections);
+    add(feed_path(CORRECTIONS), PageKind::Feed(Feed::Corrections));
     add("search/".into(), PageKind::Search);
     add("404.html".into(), PageKind::NotFound);
     for name in assets {

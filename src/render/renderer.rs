@@ -288,6 +288,7 @@ impl<'a> Renderer<'a> {
             PageKind::Taxonomy(tax) => self.taxonomy_index(ctx, *tax),
             PageKind::Editions { page } => self.editions_index(ctx, *page),
             PageKind::Feed(feed) => self.feed(ctx, *feed, path),
+            PageKind::Corrections => self.corrections(ctx),
             PageKind::Home { .. } => self.home(ctx),
             PageKind::Company { id, .. } => self.company(ctx, *id),
             PageKind::Term { tax, id, .. } => self.term(ctx, *tax, *id),

@@ -55,6 +55,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ),
     ("atom.xml", include_str!("../../templates/atom.xml")),
     ("search.html", include_str!("../../templates/search.html")),
+    (
+        "corrections.html",
+        include_str!("../../templates/corrections.html"),
+    ),
     ("search.js", include_str!("../../templates/search.js")),
     ("style.css", include_str!("../../templates/style.css")),
     ("favicon.svg", include_str!("../../templates/favicon.svg")),

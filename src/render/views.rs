@@ -160,6 +160,37 @@ pub struct ArticleBody<'a> {
     /// The generated share card, for an article without a lead image (and
     /// `[images] share_cards` on), or `None`.
     pub share_card: Option<ShareCardView>,
+    /// Its corrections, oldest first.
+    pub corrections: Vec<CorrectionView<'a>>,
+}
+
+/// A correction as templates are given it (`article.corrections`, and on `/corrections/`).
+#[derive(Serialize)]
+pub struct CorrectionView<'a> {
+    pub date: DateView,
+    /// The text as HTML.
+    pub html: &'a str,
+    /// The text without markup.
+    pub text: &'a str,
+    /// The anchor on the article's page (`correction-2025-01-28`).
+    pub anchor: &'a str,
+    /// The article's URL with the anchor, under the base path; `permalink`, absolute.
+    pub url: String,
+    pub permalink: String,
+}
+
+impl<'a> CorrectionView<'a> {
+    pub fn of(config: &Config, a: &Article, c: &'a crate::content::correction::Correction) -> Self {
+        let at = format!("{}#{}", a.path_in_site(), c.anchor);
+        CorrectionView {
+            date: DateView::from(&c.date),
+            html: &c.html,
+            text: &c.text,
+            anchor: &c.anchor,
+            url: config.url(&at),
+            permalink: config.permalink(&at),
+        }
+    }
 }
 
 /// An article's share card, as `article.share_card`.
@@ -421,6 +452,11 @@ pub fn article_view(
         word_count: a.word_count,
         sources: &a.sources,
         events: event_views(config, site, index),
+        corrections: a
+            .corrections
+            .iter()
+            .map(|c| CorrectionView::of(config, a, c))
+            .collect(),
     };
     let mut view = card;
     let mut added = Vec::new();

@@ -5,6 +5,7 @@ mod authoring;
 mod browser;
 mod build_output;
 mod content_safety;
+mod corrections;
 mod editions;
 mod errors;
 mod images;
