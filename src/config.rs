@@ -8,7 +8,7 @@ mod taxonomies;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
-pub use taxonomies::{Period, Taxonomy, COMPANIES, DEFAULTS, RESERVED_SEGMENTS};
+pub use taxonomies::{Period, Taxonomy, AUTHORS, COMPANIES, DEFAULTS, RESERVED_SEGMENTS};
 
 use crate::content::front_matter::nearest;
 use crate::error::Diagnostic;
@@ -407,7 +407,7 @@ mod tests {
     fn taxonomies_default_and_declared() {
         let c = parse("title = \"t\"\nbase_url = \"https://e.com\"").unwrap();
         let names: Vec<&str> = c.taxonomies.iter().map(|t| t.name.as_str()).collect();
-        assert_eq!(names, ["companies", "tags", "models", "people"]);
+        assert_eq!(names, ["companies", "tags", "models", "people", "authors"]);
         let c = parse(
             "title = \"t\"\nbase_url = \"https://e.com\"\n[[taxonomies]]\nname = \"labs\"\npaginate_by = 2\nfeed = true\n",
         )

@@ -10,12 +10,16 @@ use serde::Deserialize;
 /// The taxonomy every digest has, with its richer pages.
 pub const COMPANIES: &str = "companies";
 
+/// The taxonomy of bylines: `authors = ["Jane Doe"]` (see `ArticleCard::authors`).
+pub const AUTHORS: &str = "authors";
+
 /// What a site without `[[taxonomies]]` declares: (name, title, feed).
 pub const DEFAULTS: &[(&str, &str, bool)] = &[
     (COMPANIES, "Companies", true),
     ("tags", "Topics", true),
     ("models", "Models", false),
     ("people", "People", false),
+    (AUTHORS, "Authors", true),
 ];
 
 /// Top-level URL segments of the theme's own pages: no taxonomy may take one.

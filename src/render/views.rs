@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::plan::{taxonomy_path, term_path, EDITIONS_INDEX};
-use crate::config::{Config, COMPANIES};
+use crate::config::{Config, AUTHORS, COMPANIES};
 use crate::content::image::LeadImage;
 use crate::content::markdown::TocEntry;
 use crate::content::{Article, Source};
@@ -86,6 +86,8 @@ pub struct ArticleCard<'a> {
     pub summary: &'a str,
     pub summary_text: &'a str,
     pub companies: Vec<TermLink>,
+    /// Its byline: the terms of the `authors` taxonomy (when declared), as written.
+    pub authors: Vec<TermLink>,
     /// The article's terms in each other taxonomy that it uses (tags, models, people...).
     pub taxonomies: Vec<TermsOf>,
     pub reading_minutes: usize,
@@ -380,10 +382,17 @@ pub fn article_card<'a>(config: &Config, site: &'a Site, index: usize) -> Articl
             .iter()
             .map(|&c| term_link(config, site, COMPANIES, &site.companies[c]))
             .collect(),
+        authors: site.taxonomy(AUTHORS).map_or_else(Vec::new, |g| {
+            g.article_terms[index]
+                .iter()
+                .map(|&t| term_link(config, site, AUTHORS, &g.terms[t]))
+                .collect()
+        }),
         taxonomies: site
             .taxonomies
             .iter()
-            .filter(|g| !g.article_terms[index].is_empty())
+            // The byline shows the authors.
+            .filter(|g| g.name != AUTHORS && !g.article_terms[index].is_empty())
             .map(|g| TermsOf {
                 name: g.name.clone(),
                 title: config
@@ -481,7 +490,7 @@ fn news_article_json_ld(config: &Config, site: &Site, index: usize) -> String {
         name: &config.title,
         url: Some(&config.base_url),
     };
-    let author = if config.author.is_empty() {
+    let by_site = if config.author.is_empty() {
         publisher
     } else {
         Organization {
@@ -489,6 +498,31 @@ fn news_article_json_ld(config: &Config, site: &Site, index: usize) -> String {
             name: &config.author,
             url: None,
         }
+    };
+    // Each author a Person with the URL of their page; the site's organisation when none.
+    let people: Vec<(&str, String)> = site.taxonomy(AUTHORS).map_or_else(Vec::new, |g| {
+        g.article_terms[index]
+            .iter()
+            .map(|&t| {
+                let term = &g.terms[t];
+                (
+                    term.name.as_str(),
+                    config.permalink(&term_path(AUTHORS, &term.slug)),
+                )
+            })
+            .collect()
+    });
+    let author: Vec<Organization> = if people.is_empty() {
+        vec![by_site]
+    } else {
+        people
+            .iter()
+            .map(|(name, url)| Organization {
+                kind: "Person",
+                name,
+                url: Some(url),
+            })
+            .collect()
     };
     let ld = NewsArticleLd {
         context: "https://schema.org",
@@ -538,7 +572,7 @@ struct NewsArticleLd<'a> {
     #[serde(rename = "@type")]
     kind: &'a str,
     about: Vec<Organization<'a>>,
-    author: Organization<'a>,
+    author: Vec<Organization<'a>>,
     #[serde(rename = "dateModified")]
     date_modified: String,
     #[serde(rename = "datePublished")]

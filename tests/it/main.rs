@@ -4,6 +4,7 @@
 mod authoring;
 mod browser;
 mod build_output;
+mod bylines;
 mod content_safety;
 mod corrections;
 mod editions;
