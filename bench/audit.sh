@@ -48,6 +48,8 @@ PAGES=(
     "editions/2025-W05/"
     "search/"
     "about/"
+    "corrections/"
+    "authors/maya-chen/"  # an author's page (bylines)
 )
 EMAIL_PAGE="editions/2025-W05/email.html"
 

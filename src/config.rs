@@ -29,6 +29,7 @@ const KEYS: &[&str] = &[
     "images",
     "timezone",
     "redirects",
+    "extra",
 ];
 
 #[derive(Debug, Clone, Deserialize)]
@@ -57,6 +58,7 @@ struct RawConfig {
     timezone: Option<toml::Spanned<String>>,
     #[serde(default)]
     redirects: std::collections::BTreeMap<String, toml::Spanned<String>>,
+    extra: Option<toml::Spanned<toml::Value>>,
 }
 
 fn default_feed_limit() -> usize {
@@ -103,6 +105,8 @@ pub struct Config {
     pub timezone: crate::schedule::Timezone,
     /// `[redirects]`: old addresses and where each now is, a site path (`/new/`) or a URL.
     pub redirects: Vec<(crate::content::alias::Alias, String)>,
+    /// `[extra]`: the theme's own settings, as `site.extra`.
+    pub extra: crate::content::extra::Extra,
 }
 
 impl Config {
@@ -196,7 +200,13 @@ impl Config {
             None => crate::schedule::Timezone::utc(),
         };
         let redirects = redirects(path, text, &raw.redirects)?;
+        let extra = match &raw.extra {
+            Some(e) => crate::content::extra::Extra::from_toml(e.get_ref())
+                .map_err(|m| Diagnostic::at_offset(path, text, e.span().start, 1, m))?,
+            None => crate::content::extra::Extra::default(),
+        };
         Ok(Config {
+            extra,
             redirects,
             timezone,
             taxonomies,

@@ -37,6 +37,7 @@ pub const KEYS: &[&str] = &[
     "image",
     "aliases",
     "corrections",
+    "extra",
 ];
 
 #[derive(Deserialize)]
@@ -58,6 +59,7 @@ struct FrontMatter {
     aliases: Vec<Spanned<String>>,
     #[serde(default)]
     corrections: Vec<super::correction::RawCorrection>,
+    extra: Option<Spanned<toml::Value>>,
     /// Every other key: a declared taxonomy's names, or a mistake.
     #[serde(flatten)]
     rest: BTreeMap<String, toml::Value>,
@@ -150,6 +152,8 @@ pub struct Article {
     pub aliases: Vec<Alias>,
     /// Its corrections, oldest first (the latest moved `updated`).
     pub corrections: Vec<super::correction::Correction>,
+    /// `[extra]`: the theme's own fields.
+    pub extra: super::extra::Extra,
     /// The local raster images it shows (the lead image, then its body's), each where the
     /// file names it: the build makes their responsive variants (`crate::images`).
     pub rasters: Vec<RasterUse>,
@@ -243,6 +247,10 @@ pub fn parse_article_in(
             message,
         )
     };
+    let extra = fm.extra.as_ref().map_or_else(
+        || Ok(super::extra::Extra::default()),
+        |e| super::extra::Extra::from_toml(e.get_ref()).map_err(|m| problems.push(at(e.span(), m))),
+    );
     let aliases = super::alias::aliases(&fm.aliases, path, at).unwrap_or_else(|ds| {
         problems.extend(ds);
         Vec::new()
@@ -422,6 +430,7 @@ pub fn parse_article_in(
         assets,
         aliases,
         corrections,
+        extra: extra.unwrap_or_default(),
         rasters,
         source_hash: crate::hash::of(&text),
     })

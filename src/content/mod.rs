@@ -6,6 +6,7 @@ pub mod article;
 pub mod controls;
 pub mod correction;
 pub mod edition;
+pub mod extra;
 pub mod front_matter;
 pub mod highlight;
 pub mod image;

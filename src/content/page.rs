@@ -9,7 +9,7 @@ use super::RenderEnv;
 use crate::error::Diagnostic;
 use crate::slug::slugify;
 
-pub const KEYS: &[&str] = &["title", "summary", "slug", "draft", "aliases"];
+pub const KEYS: &[&str] = &["title", "summary", "slug", "draft", "aliases", "extra"];
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -21,6 +21,7 @@ struct FrontMatter {
     draft: bool,
     #[serde(default)]
     aliases: Vec<toml::Spanned<String>>,
+    extra: Option<toml::Spanned<toml::Value>>,
 }
 
 #[derive(Debug, Clone)]
@@ -33,6 +34,8 @@ pub struct Page {
     pub draft: bool,
     /// Its old addresses (`aliases`), each published as a redirect to it.
     pub aliases: Vec<super::alias::Alias>,
+    /// `[extra]`: the theme's own fields.
+    pub extra: super::extra::Extra,
     /// Links in the body left out for their URL scheme, as problems for `digest check`.
     pub link_problems: Vec<Diagnostic>,
 }
@@ -71,7 +74,7 @@ pub fn parse_page(path: &Path, text: &str, env: &RenderEnv<'_>) -> Result<Page, 
             "cannot make a URL slug for this page: add `slug = \"about\"`",
         )]);
     }
-    let aliases = super::alias::aliases(&fm.aliases, path, |span, message| {
+    let at = |span: std::ops::Range<usize>, message: String| {
         Diagnostic::at_offset(
             path,
             split.front_matter,
@@ -79,10 +82,18 @@ pub fn parse_page(path: &Path, text: &str, env: &RenderEnv<'_>) -> Result<Page, 
             split.front_matter_line,
             message,
         )
-    })?;
+    };
+    let aliases = super::alias::aliases(&fm.aliases, path, at)?;
+    let extra = match &fm.extra {
+        Some(e) => {
+            super::extra::Extra::from_toml(e.get_ref()).map_err(|m| vec![at(e.span(), m)])?
+        }
+        None => super::extra::Extra::default(),
+    };
     let rendered = markdown::render(split.body, env.highlighter, env.base_path);
     Ok(Page {
         aliases,
+        extra,
         path: path.to_path_buf(),
         slug,
         title,

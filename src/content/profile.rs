@@ -19,6 +19,7 @@ pub const KEYS: &[&str] = &[
     "founded",
     "headquarters",
     "logo",
+    "extra",
 ];
 
 #[derive(Deserialize)]
@@ -31,6 +32,7 @@ struct FrontMatter {
     founded: Option<toml::Value>,
     headquarters: Option<String>,
     logo: Option<toml::Spanned<String>>,
+    extra: Option<toml::Spanned<toml::Value>>,
 }
 
 #[derive(Debug, Clone)]
@@ -49,6 +51,8 @@ pub struct CompanyProfile {
     pub logo: Option<Logo>,
     pub description_html: String,
     pub summary_text: String,
+    /// `[extra]`: the theme's own fields.
+    pub extra: super::extra::Extra,
     /// Links in the body left out for their URL scheme, as problems for `digest check`.
     pub link_problems: Vec<Diagnostic>,
 }
@@ -109,6 +113,10 @@ pub fn parse_profile_in(
             return Err(at(website.span(), message));
         }
     }
+    let extra = match &fm.extra {
+        Some(e) => super::extra::Extra::from_toml(e.get_ref()).map_err(|m| at(e.span(), m))?,
+        None => super::extra::Extra::default(),
+    };
     let logo = match (&fm.logo, root) {
         (Some(src), Some(root)) => {
             Some(super::image::logo(src.get_ref(), root).map_err(|m| at(src.span(), m))?)
@@ -130,6 +138,7 @@ pub fn parse_profile_in(
         headquarters: fm.headquarters,
         logo,
         description_html: rendered.html,
+        extra,
         link_problems: super::url::body_problems(path, &split, &rendered.unsafe_links),
         summary_text: rendered.summary_text,
     })

@@ -101,6 +101,7 @@ pub struct PageView<'a> {
     content: &'a str,
     /// Site-internal, with the base path.
     url: String,
+    extra: &'a crate::content::extra::Extra,
 }
 
 pub fn page_view<'p>(config: &Config, page: &'p crate::content::Page) -> PageView<'p> {
@@ -109,6 +110,7 @@ pub fn page_view<'p>(config: &Config, page: &'p crate::content::Page) -> PageVie
         summary_text: &page.summary_text,
         content: &page.body_html,
         url: config.url(&page.path_in_site()),
+        extra: &page.extra,
     }
 }
 

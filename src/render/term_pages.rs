@@ -104,6 +104,7 @@ pub struct ProfileView<'a> {
     logo: Option<LogoView>,
     description: &'a str,
     summary_text: &'a str,
+    extra: &'a crate::content::extra::Extra,
 }
 
 /// The profile of `company`, if it has one.
@@ -124,6 +125,7 @@ pub fn profile_view<'s>(
             headquarters: &p.headquarters,
             description: &p.description_html,
             summary_text: &p.summary_text,
+            extra: &p.extra,
         }
     })
 }

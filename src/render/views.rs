@@ -28,6 +28,8 @@ pub struct SiteView<'a> {
     pub base_path: &'a str,
     pub language: &'a str,
     pub author: &'a str,
+    /// `[extra]` of config.toml: the theme's own settings.
+    pub extra: &'a crate::content::extra::Extra,
     /// Standalone pages, for the navigation.
     pub pages: Vec<Link>,
     /// The taxonomies other than companies (tags, models...), for the navigation.
@@ -88,6 +90,8 @@ pub struct ArticleCard<'a> {
     pub companies: Vec<TermLink>,
     /// Its byline: the terms of the `authors` taxonomy (when declared), as written.
     pub authors: Vec<TermLink>,
+    /// `[extra]`: the theme's own fields.
+    pub extra: &'a crate::content::extra::Extra,
     /// The article's terms in each other taxonomy that it uses (tags, models, people...).
     pub taxonomies: Vec<TermsOf>,
     pub reading_minutes: usize,
@@ -312,6 +316,7 @@ pub fn site_view<'a>(config: &'a Config, site: &Site) -> SiteView<'a> {
         base_path: &config.base_path,
         language: &config.language,
         author: &config.author,
+        extra: &config.extra,
         pages: site
             .pages
             .iter()
@@ -382,6 +387,7 @@ pub fn article_card<'a>(config: &Config, site: &'a Site, index: usize) -> Articl
             .iter()
             .map(|&c| term_link(config, site, COMPANIES, &site.companies[c]))
             .collect(),
+        extra: &a.extra,
         authors: site.taxonomy(AUTHORS).map_or_else(Vec::new, |g| {
             g.article_terms[index]
                 .iter()

@@ -267,8 +267,8 @@ fn every_unknown_config_key_is_reported_at_its_line() {
     assert_eq!(
         problems(&err),
         [
-            "config.toml:2:1: unknown key `titel` in config.toml; did you mean `title`? (known keys: title, description, base_url, language, author, output_dir, paginate_by, feed_limit, cname, taxonomies, editions, images, timezone, redirects)",
-            "config.toml:4:1: unknown key `paginate` in config.toml; did you mean `paginate_by`? (known keys: title, description, base_url, language, author, output_dir, paginate_by, feed_limit, cname, taxonomies, editions, images, timezone, redirects)",
+            "config.toml:2:1: unknown key `titel` in config.toml; did you mean `title`? (known keys: title, description, base_url, language, author, output_dir, paginate_by, feed_limit, cname, taxonomies, editions, images, timezone, redirects, extra)",
+            "config.toml:4:1: unknown key `paginate` in config.toml; did you mean `paginate_by`? (known keys: title, description, base_url, language, author, output_dir, paginate_by, feed_limit, cname, taxonomies, editions, images, timezone, redirects, extra)",
             "config.toml:7:1: unknown key `periods` in a `[editions]` table; did you mean `period`? (known keys: period, enabled)",
             "config.toml:11:1: unknown key `feeds` in a `[[taxonomies]]` table; did you mean `feed`? (known keys: name, title, paginate_by, feed)",
         ],

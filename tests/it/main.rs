@@ -9,6 +9,7 @@ mod content_safety;
 mod corrections;
 mod editions;
 mod errors;
+mod extra;
 mod images;
 mod incremental;
 mod large_inputs;
