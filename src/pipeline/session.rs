@@ -700,6 +700,8 @@ fn global_salt(config: &Config, site: &Site) -> u64 {
     )
         .hash(&mut h);
     (config.paginate_by, config.feed_limit).hash(&mut h);
+    // Every page is given `site.extra`.
+    config.extra.hash(&mut h);
     for p in &site.pages {
         (&p.title, &p.slug).hash(&mut h);
     }

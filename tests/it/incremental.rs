@@ -195,3 +195,36 @@ fn a_failed_render_keeps_every_card_for_the_next_rebuild() {
     assert!(lists("<p class=\"c\">Defused 2025-01-05</p>") >= 2);
     assert!(lists("<p class=\"c\">Story 7 2025-01-08</p>") >= 2);
 }
+
+#[test]
+fn a_change_to_the_sites_extra_re_renders_every_page_that_shows_it() {
+    let site = site()
+        .file(
+            "config.toml",
+            &format!(
+                "{}\n[extra]\nmotto = \"old motto\"\n",
+                crate::support::CONFIG
+            ),
+        )
+        .file(
+            "templates/base.html",
+            "{{ site.extra.motto }}|{% block content %}{% endblock content %}",
+        );
+    let mut s = session(&site);
+    let first = s.rebuild(&Changes::everything()).unwrap();
+    let page = |b: &digest::pipeline::Built| {
+        String::from_utf8(b.files["2025/01/a5/index.html"].to_vec()).unwrap()
+    };
+    assert!(page(&first).starts_with("old motto|"));
+    std::fs::write(
+        site.root().join("config.toml"),
+        format!(
+            "{}\n[extra]\nmotto = \"new motto\"\n",
+            crate::support::CONFIG
+        ),
+    )
+    .unwrap();
+    let again = s.rebuild(&Changes::everything()).unwrap();
+    assert!(page(&again).starts_with("new motto|"), "{}", page(&again));
+    assert!(again.files["index.html"].starts_with(b"new motto|"));
+}
