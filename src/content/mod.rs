@@ -5,6 +5,7 @@ pub mod alias;
 pub mod article;
 pub mod controls;
 pub mod correction;
+pub mod data;
 pub mod edition;
 pub mod extra;
 pub mod front_matter;

@@ -64,6 +64,7 @@ pub fn outside_sources(out: &Path, root: &Path) -> Result<(), Refusal> {
         "content",
         "templates",
         "static",
+        crate::content::data::DATA_DIR,
         "config.toml",
         ".digest-cache",
     ] {
@@ -322,7 +323,7 @@ mod tests {
     #[test]
     fn sources_and_folders_above_them_are_refused() {
         let (_tmp, root) = temp();
-        for d in ["content/articles", "static", "templates"] {
+        for d in ["content/articles", "static", "templates", "data"] {
             std::fs::create_dir_all(root.join(d)).unwrap();
         }
         std::fs::write(root.join("config.toml"), "").unwrap();
@@ -333,6 +334,8 @@ mod tests {
             "content/new",
             "static",
             "templates",
+            "data",
+            "data/more",
             "config.toml",
         ] {
             let out = root.join(bad);

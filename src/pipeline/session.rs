@@ -116,6 +116,8 @@ struct Loaded {
     /// `update` with the site model).
     all_copies: Arc<Vec<CopiedFile>>,
     stylesheet: Arc<[u8]>,
+    /// The files of `data/`.
+    data: Arc<crate::content::data::Data>,
 }
 
 struct LastBuild {
@@ -337,6 +339,7 @@ impl Session {
         let mut site = Site::from_content(content).map_err(Diagnostics::into_error)?;
         // Scheduled stories are only in the site when asked for: then they are marked.
         site.now = self.options.future.then_some(now);
+        site.data = Arc::clone(&loaded.data);
         let root = &self.options.root;
         let uses = site
             .articles
@@ -406,15 +409,21 @@ impl Session {
         let copies = static_files(&root)
             .map_err(|e| e.0.into_iter().for_each(|d| problems.push(d)))
             .ok();
-        let (Some(theme), Some(profiles), Some(pages), Some(intros), Some(copies)) =
-            (theme, profiles, pages, intros, copies)
+        let data = crate::content::data::load(&root)
+            .map_err(|ds| ds.into_iter().for_each(|d| problems.push(d)))
+            .ok()
+            .map(Arc::new);
+        let (Some(mut theme), Some(profiles), Some(pages), Some(intros), Some(copies), Some(data)) =
+            (theme, profiles, pages, intros, copies, data)
         else {
             // Keep the previous good state, but forget it is current: the next change
             // reloads everything again.
             self.loaded = None;
             return Err(problems.into_error());
         };
+        theme.use_data(Arc::clone(&data));
         self.loaded = Some(Loaded {
+            data,
             config,
             theme,
             profiles,
@@ -445,6 +454,7 @@ impl Session {
         let fail = |ds: Vec<Diagnostic>| BuildError(ds);
         if changes.templates {
             loaded.theme = Theme::load(&root, &loaded.config).map_err(fail)?;
+            loaded.theme.use_data(Arc::clone(&loaded.data));
         }
         if changes.profiles_or_pages {
             let profiles = load_profiles(&root, &env);
@@ -700,8 +710,9 @@ fn global_salt(config: &Config, site: &Site) -> u64 {
     )
         .hash(&mut h);
     (config.paginate_by, config.feed_limit).hash(&mut h);
-    // Every page is given `site.extra`.
+    // Every page is given `site.extra` and `data`.
     config.extra.hash(&mut h);
+    site.data.hash(&mut h);
     for p in &site.pages {
         (&p.title, &p.slug).hash(&mut h);
     }

@@ -117,6 +117,8 @@ pub enum ShelfId {
     Sites,
     /// The timeline's months, by index in `Timeline::months`.
     Months,
+    /// `data` (the files of `data/`), one copy per rendering thread.
+    Data,
 }
 
 /// Something a page's context holds on loan, and where it sits there.

@@ -30,6 +30,8 @@ pub struct Renderer<'a> {
     base: Context,
     /// A copy of `site` for each rendering thread, lent to the page it renders.
     sites: Shelf,
+    /// A copy of `data` for each rendering thread, likewise.
+    datas: Shelf,
     /// Each article's card, serialised once and lent to every page that shows it.
     cards: Shelf,
     /// Each card as the theme's `card.html` renders it, made on first use: a card shows in
@@ -186,6 +188,7 @@ impl<'a> Renderer<'a> {
         base.insert("site", &site_view(config, site));
         Renderer {
             sites: Shelf::empty(rayon::current_num_threads() + 1),
+            datas: Shelf::empty(rayon::current_num_threads() + 1),
             config,
             site,
             theme,
@@ -265,6 +268,7 @@ impl<'a> Renderer<'a> {
         let last = self.sites.len() - 1;
         let thread = rayon::current_thread_index().map_or(last, |t| t.min(last));
         self.lend(&mut ctx, "site", ShelfId::Sites, thread);
+        self.lend(&mut ctx, "data", ShelfId::Data, thread);
         ctx.insert("page_path", &job.path);
         ctx.insert("current_url", &self.config.url(&job.path));
         ctx.insert("canonical", &self.config.permalink(&job.path));
@@ -386,6 +390,7 @@ impl<'a> Renderer<'a> {
             ShelfId::CompanyHeads => &self.company_heads,
             ShelfId::TermHeads(tax) => &self.term_heads[tax],
             ShelfId::Sites => &self.sites,
+            ShelfId::Data => &self.datas,
             ShelfId::Months => &self.months,
         }
     }
@@ -397,6 +402,7 @@ impl<'a> Renderer<'a> {
             ShelfId::CompanyHeads => self.company_head(i),
             ShelfId::TermHeads(tax) => self.term_head(tax, i),
             ShelfId::Sites => self.base.get("site").cloned().unwrap_or(Value::Null),
+            ShelfId::Data => serde_json::to_value(&*self.site.data).unwrap_or(Value::Null),
             ShelfId::Months => {
                 let month = month_view(self, &self.site.timeline.months[i]);
                 serde_json::to_value(month).unwrap_or(Value::Null)

@@ -323,6 +323,26 @@ fn unreadable(path: &Path, e: &walkdir::Error) -> String {
     }
 }
 
+impl Theme {
+    /// Gives templates `load_data(path="data/prices.csv")`: a file of `data` (`data/`),
+    /// as Zola's function of that name reads one.
+    pub fn use_data(&mut self, data: std::sync::Arc<crate::content::data::Data>) {
+        self.tera.register_function(
+            "load_data",
+            move |args: &std::collections::HashMap<String, tera::Value>| {
+                let path = args.get("path").and_then(|v| v.as_str()).ok_or_else(|| {
+                    tera::Error::msg("load_data() needs a `path` argument, e.g. load_data(path=\"data/prices.csv\")")
+                })?;
+                data.file(path).cloned().ok_or_else(|| {
+                    tera::Error::msg(format!(
+                        "load_data() found no data file \"{path}\"; it reads the .toml, .json and .csv files of data/, named like \"data/prices.csv\""
+                    ))
+                })
+            },
+        );
+    }
+}
+
 /// Helpers templates call: `url(path="...")` gives a site-internal URL with the base path.
 fn register_helpers(tera: &mut Tera, config: &Config) {
     let base_path = config.base_path.clone();

@@ -30,7 +30,7 @@ pub const QUIET: Duration = Duration::from_millis(25);
 /// A batch never waits longer than this, even while events keep coming.
 const MAX_WAIT: Duration = Duration::from_millis(1000);
 /// The folders below the root watched recursively.
-pub const FOLDERS: [&str; 3] = ["content", "templates", "static"];
+pub const FOLDERS: [&str; 4] = ["content", "templates", "static", "data"];
 
 /// Changed paths, and whether the event says they are complete: closed after writing,
 /// renamed into place, removed, or a folder created.
@@ -39,7 +39,8 @@ pub type WatchEvent = (Vec<PathBuf>, bool);
 /// Which part of the site a path belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChangeKind {
-    /// `config.toml`, or the `content/` folder itself: everything.
+    /// `config.toml`, the `content/` folder itself, or a file of `data/` (which every page
+    /// may show): everything.
     Config,
     Article,
     /// Any other file under `content/articles`: a folder article's file (see
@@ -75,7 +76,7 @@ pub fn classify_path(root: &Path, path: &Path, output: &Path) -> ChangeKind {
     let markdown = name.ends_with(".md") || path.is_dir();
     match parts.as_slice() {
         // The folder itself created, removed or moved: everything in it changed.
-        ["config.toml"] | ["content"] => ChangeKind::Config,
+        ["config.toml"] | ["content"] | ["data", ..] => ChangeKind::Config,
         ["templates"] => ChangeKind::Template,
         ["static"] => ChangeKind::Static,
         ["content", "articles", ..] if markdown && folder_article_of(root, path).is_none() => {

@@ -65,6 +65,8 @@ pub struct Site {
     /// The build's clock when scheduled stories are included (`--future`, `digest
     /// serve`), so that pages can mark them; `None` when they are left out.
     pub now: Option<i64>,
+    /// The files of `data/`, given to every page as `data`.
+    pub data: Arc<crate::content::data::Data>,
 }
 
 impl Site {
@@ -152,6 +154,7 @@ impl Site {
             edition_intros,
             editions: Vec::new(),
             now: None,
+            data: Arc::default(),
         };
         site.related = (0..site.articles.len())
             .into_par_iter()

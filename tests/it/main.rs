@@ -7,6 +7,7 @@ mod build_output;
 mod bylines;
 mod content_safety;
 mod corrections;
+mod data_files;
 mod editions;
 mod errors;
 mod extra;
