@@ -58,6 +58,8 @@ pub struct NewArticle {
     pub title: String,
     pub companies: Vec<String>,
     pub tags: Vec<String>,
+    /// The byline's writers (`authors`).
+    pub authors: Vec<String>,
     /// `YYYY-MM-DD`; today when `None`.
     pub date: Option<String>,
     pub draft: bool,
@@ -100,6 +102,14 @@ pub fn new_article(root: &Path, article: &NewArticle) -> anyhow::Result<PathBuf>
     let has_tags = crate::config::Config::load(root)
         .map(|c| c.taxonomy("tags").is_some())
         .unwrap_or(true);
+    let has_authors = crate::config::Config::load(root)
+        .map(|c| c.taxonomy(crate::config::AUTHORS).is_some())
+        .unwrap_or(true);
+    if !has_authors && !article.authors.is_empty() {
+        bail!(
+            "this site has no `authors` taxonomy, so --author has nowhere to go; declare it in config.toml ([[taxonomies]] name = \"authors\") or leave --author out"
+        );
+    }
     if !has_tags && !article.tags.is_empty() {
         bail!(
             "this site has no `tags` taxonomy, so --tag has nowhere to go; declare it in config.toml ([[taxonomies]] name = \"tags\") or leave --tag out"
@@ -113,6 +123,9 @@ pub fn new_article(root: &Path, article: &NewArticle) -> anyhow::Result<PathBuf>
     text.push_str(&format!("companies = {}\n", toml_list(&companies)));
     if has_tags {
         text.push_str(&format!("tags = {}\n", toml_list(&article.tags)));
+    }
+    if !article.authors.is_empty() {
+        text.push_str(&format!("authors = {}\n", toml_list(&article.authors)));
     }
     if article.draft {
         text.push_str("draft = true\n");

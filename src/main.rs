@@ -116,6 +116,9 @@ enum Command {
         /// A topic (repeatable).
         #[arg(long = "tag")]
         tags: Vec<String>,
+        /// A writer for the byline (repeatable): `--author "Maya Chen"`.
+        #[arg(long = "author")]
+        authors: Vec<String>,
         /// The article's date, YYYY-MM-DD (default: today).
         #[arg(long)]
         date: Option<String>,
@@ -206,6 +209,7 @@ fn main() -> ExitCode {
             title,
             companies,
             tags,
+            authors,
             date,
             draft,
             folder,
@@ -215,6 +219,7 @@ fn main() -> ExitCode {
                 title,
                 companies,
                 tags,
+                authors,
                 date,
                 draft,
                 folder,

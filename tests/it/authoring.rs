@@ -50,6 +50,10 @@ fn init_new_build_check_from_an_empty_folder() {
             "open ai",
             "--date",
             "2025-02-03",
+            "--author",
+            "Maya Chen",
+            "--author",
+            "Tomás Ruiz",
         ],
     );
     assert!(new.status.success(), "{}", text(&new));
@@ -65,8 +69,18 @@ fn init_new_build_check_from_an_empty_folder() {
         "alias matched to the profile: {written}"
     );
     assert!(written.contains("date = 2025-02-03"));
+    assert!(
+        written.contains("authors = [\"Maya Chen\", \"Tomás Ruiz\"]"),
+        "{written}"
+    );
     let build = digest(&site, &["build"]);
     assert!(build.status.success(), "{}", text(&build));
+    assert!(
+        std::fs::read_to_string(site.join("public/2025/02/mistral-ships-a-model/index.html"))
+            .unwrap()
+            .contains(">Maya Chen</a> and <a"),
+        "the byline"
+    );
     assert!(site
         .join("public/2025/02/mistral-ships-a-model/index.html")
         .exists());
