@@ -182,6 +182,7 @@ fn main() -> ExitCode {
             base_url,
             drafts,
             future,
+            now: None,
         }),
         Command::Serve {
             root,

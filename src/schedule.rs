@@ -55,7 +55,8 @@ impl Timezone {
         let (Some((_, tz)), None) = (&self.zone, date.offset_minutes) else {
             return date;
         };
-        let s = date.seconds.unwrap_or(0);
+        // A leap second (`23:59:60`, which TOML accepts) is read as the second before it.
+        let s = date.seconds.unwrap_or(0).min(86_399);
         let (Ok(day), Ok(month)) = (
             i8::try_from(date.date.day()),
             i8::try_from(date.date.month() as u8),
@@ -65,12 +66,13 @@ impl Timezone {
         let Ok(year) = i16::try_from(date.date.year()) else {
             return date;
         };
-        let civil = jiff::civil::date(year, month, day).at(
-            (s / 3600) as i8,
-            (s / 60 % 60) as i8,
-            (s % 60) as i8,
-            0,
-        );
+        let (Ok(day), Ok(time)) = (
+            jiff::civil::Date::new(year, month, day),
+            jiff::civil::Time::new((s / 3600) as i8, (s / 60 % 60) as i8, (s % 60) as i8, 0),
+        ) else {
+            return date;
+        };
+        let civil = day.to_datetime(time);
         // The moment, as Temporal's "compatible" rule picks it where a clock change skips
         // or repeats the time (02:30 on a spring-forward night is 03:30 summer time; a
         // repeated time is its first occurrence); the offset is what makes the time as
@@ -144,6 +146,9 @@ mod tests {
             repeated.timestamp(),
             date("2025-10-26T00:30:00Z").timestamp()
         );
+        // A leap second is no panic: read as the second before it.
+        let leap = paris.resolve(date("2016-12-31T23:59:60"));
+        assert_eq!(leap.offset_minutes, Some(60));
         let utc = Timezone::utc();
         assert_eq!(utc.resolve(date("2025-01-27")), date("2025-01-27"));
         assert_eq!(Timezone::named("utc").unwrap(), utc);

@@ -41,6 +41,11 @@ pub fn file_of(path: &str) -> Result<String, String> {
     if segments.iter().any(|s| *s == "." || *s == "..") {
         return Err(format!("`{path}` has a `.` or `..` segment: {example}"));
     }
+    // `/2025//01/x/` is `/2025/01/x/` on disk: it would slip past the checks that it is
+    // no page's address.
+    if segments[..segments.len() - 1].iter().any(|s| s.is_empty()) {
+        return Err(format!("`{path}` has an empty segment (`//`): {example}"));
+    }
     if rest.is_empty() {
         return Err(format!(
             "`/` is the home page, which cannot be an old address: {example}"
@@ -118,6 +123,8 @@ mod tests {
             ("/a b/", "holds ' '"),
             ("/a/?q=1", "holds '?'"),
             ("/a/../b/", "`..` segment"),
+            ("/2025/02//live/", "empty segment"),
+            ("/2025//", "empty segment"),
             ("/", "the home page"),
             ("/feed.xml", "`.xml` file"),
         ] {

@@ -25,9 +25,17 @@ pub struct BuildOptions {
     /// Include scheduled stories: articles dated after the build's clock
     /// ([`crate::schedule::now`]); `digest build --future`, and always in `digest serve`.
     pub future: bool,
+    /// "Now" for this build, in seconds since the Unix epoch, where set (tests, which must
+    /// not share the process-wide `DIGEST_NOW`); else [`crate::schedule::now`].
+    pub now: Option<i64>,
 }
 
 impl BuildOptions {
+    /// The build's clock: [`BuildOptions::now`], else `DIGEST_NOW` or the system's.
+    pub fn clock(&self) -> Result<i64, String> {
+        self.now.map_or_else(crate::schedule::now, Ok)
+    }
+
     /// Whether article `a` is published by this build at `now` (seconds since the Unix
     /// epoch): not a draft unless drafts are asked for, not scheduled unless the future is.
     pub fn shows(&self, a: &crate::content::article::Article, now: i64) -> bool {

@@ -149,6 +149,11 @@ impl Session {
         self
     }
 
+    /// Fixes "now" for the next rebuilds (`None`: the clock again), as tests move time on.
+    pub fn set_now(&mut self, now: Option<i64>) {
+        self.options.now = now;
+    }
+
     pub fn options(&self) -> &BuildOptions {
         &self.options
     }
@@ -305,7 +310,7 @@ impl Session {
             .iter()
             .cloned()
             .for_each(|d| problems.push(d));
-        let now = crate::schedule::now().map_err(|m| {
+        let now = self.options.clock().map_err(|m| {
             BuildError(vec![Diagnostic::file(
                 std::path::Path::new(crate::schedule::NOW_VARIABLE),
                 m,

@@ -58,6 +58,7 @@ pub fn serve(options: ServeOptions) -> anyhow::Result<()> {
         drafts: options.drafts,
         // Scheduled stories are shown, marked, so an editor can read them before they go live.
         future: true,
+        now: None,
     });
     // Links must lead to this server, under the site's own base path.
     let base_path = crate::pipeline::load_config(session.options())

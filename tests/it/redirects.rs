@@ -142,6 +142,21 @@ fn a_bad_old_address_or_target_is_an_error_at_its_place() {
         "{err}"
     );
 
+    // `/2025/01//a/` is the page's own file on disk: refused, the page kept.
+    let doubled = TestSite::new()
+        .article("2025/a.md", &article("A", "2025-01-20", "", "LIVEBODY"))
+        .article(
+            "2025/b.md",
+            &article("B", "2025-01-21", "aliases = [\"/2025/01//a/\"]", "Body."),
+        );
+    let err = doubled.build_err();
+    assert!(
+        err.contains(
+            "content/articles/2025/b.md:4:12: in `aliases`: `/2025/01//a/` has an empty segment"
+        ),
+        "{err}"
+    );
+
     let target = TestSite::new().file(
         "config.toml",
         &format!("{SUB}\n[redirects]\n\"/old/\" = \"new page\"\n"),

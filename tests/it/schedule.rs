@@ -196,3 +196,65 @@ fn a_bad_clock_or_zone_is_an_error_saying_what_to_write() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_story_that_goes_live_while_serving_loses_its_mark_on_the_next_rebuild() {
+    use digest::pipeline::{Changes, Session};
+    let at = |t: &str| {
+        digest::date::PostDate::from_toml(&toml::Value::String(t.into()))
+            .unwrap()
+            .timestamp()
+    };
+    let site = site();
+    let options = |now: &str| digest::BuildOptions {
+        root: site.root().to_path_buf(),
+        future: true,
+        now: Some(at(now)),
+        ..Default::default()
+    };
+    let mut s = Session::new(options("2025-02-25T00:00:00Z"));
+    let first = s.rebuild(&Changes::everything()).unwrap();
+    let page =
+        |b: &digest::pipeline::Built, p: &str| String::from_utf8(b.files[p].to_vec()).unwrap();
+    assert!(page(&first, "2025/03/soon/index.html").contains("Scheduled for"));
+    drop(first);
+    // The moment passes; an unrelated story is edited (the quick path's kind of change).
+    s.set_now(options("2025-03-02T00:00:00Z").now);
+    let path = site.root().join("content/articles/2025/live.md");
+    std::fs::write(
+        &path,
+        article(
+            "The live story",
+            "2025-02-20",
+            "companies = [\"Acme\"]\ntags = [\"chips\"]",
+            "Edited.",
+        ),
+    )
+    .unwrap();
+    let again = s
+        .rebuild(&Changes {
+            articles: vec![path],
+            ..Changes::default()
+        })
+        .unwrap();
+    for p in [
+        "2025/03/soon/index.html",
+        "index.html",
+        "companies/newco/index.html",
+    ] {
+        assert!(
+            !page(&again, p).contains("Scheduled for"),
+            "{p} still marked"
+        );
+    }
+}
+
+#[test]
+fn a_leap_second_in_a_zone_is_no_panic() {
+    let site = site().article(
+        "2016/leap.md",
+        &article("Leap", "2016-12-31T23:59:60", "", "Body."),
+    );
+    build_at(&site, "2025-02-28T15:00:00Z", &[]);
+    assert!(site.exists("2016/12/leap/index.html"));
+}

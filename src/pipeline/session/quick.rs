@@ -50,7 +50,7 @@ impl Session {
         let mut clock = Stopwatch::from_env();
         let root = self.options.root.clone();
         let (drafts, future) = (self.options.drafts, self.options.future);
-        let Ok(now) = crate::schedule::now() else {
+        let Ok(now) = self.options.clock() else {
             return skip("the build's clock cannot be read");
         };
         let (Some(loaded), Some(model), Some(_)) = (
@@ -60,6 +60,17 @@ impl Session {
         ) else {
             return skip("no last build in memory");
         };
+        // A story shown as scheduled has gone live since: its mark leaves every page that
+        // shows it, which only a full rebuild (its cards' versions change) finds.
+        let went_live = model.site.now.is_some_and(|then| {
+            model.site.articles.iter().any(|a| {
+                crate::schedule::is_scheduled(&a.date, then)
+                    && !crate::schedule::is_scheduled(&a.date, now)
+            })
+        });
+        if went_live {
+            return skip("a scheduled story went live");
+        }
         // Static files are served from disk: rewriting one changes no output, adding or
         // removing one does.
         if changes.statics {
