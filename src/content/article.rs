@@ -238,15 +238,7 @@ pub fn parse_article_in(
     let split = front_matter::split(path, text).map_err(|d| vec![d])?;
     let fm: FrontMatter = front_matter::parse(path, &split, KEYS).map_err(|d| vec![d])?;
     let mut problems = Vec::new();
-    let at = |span: std::ops::Range<usize>, message: String| {
-        Diagnostic::at_offset(
-            path,
-            split.front_matter,
-            span.start,
-            split.front_matter_line,
-            message,
-        )
-    };
+    let at = |span: std::ops::Range<usize>, message: String| split.at(path, span.start, message);
     let extra = fm.extra.as_ref().map_or_else(
         || Ok(super::extra::Extra::default()),
         |e| super::extra::Extra::from_toml(e.get_ref()).map_err(|m| problems.push(at(e.span(), m))),
@@ -594,15 +586,8 @@ fn parse_events(
 ) -> Vec<Event> {
     let mut events: Vec<Event> = Vec::with_capacity(raw.len());
     let mut anchors = UniqueIds::default();
-    let mut problem = |span: std::ops::Range<usize>, m: String| {
-        problems.push(Diagnostic::at_offset(
-            path,
-            split.front_matter,
-            span.start,
-            split.front_matter_line,
-            m,
-        ))
-    };
+    let mut problem =
+        |span: std::ops::Range<usize>, m: String| problems.push(split.at(path, span.start, m));
     for event in raw {
         let date = match PostDate::from_toml(event.date.get_ref()) {
             Ok(d) => d,

@@ -175,9 +175,9 @@ fn toml_value(text: &str) -> Result<Value, Fault> {
         let (line, col) = crate::error::line_col(text, e.span().map_or(0, |s| s.start));
         (line, col, format!("is not valid TOML: {}", e.message()))
     })?;
-    let extra =
-        super::extra::Extra::from_toml(&toml::Value::Table(table)).map_err(|m| (1, 1, m))?;
-    serde_json::to_value(extra).map_err(|e| (1, 1, e.to_string()))
+    super::extra::Extra::from_toml(&toml::Value::Table(table))
+        .map(super::extra::Extra::into_json)
+        .map_err(|m| (1, 1, m))
 }
 
 fn json_value(text: &str) -> Result<Value, Fault> {

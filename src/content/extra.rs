@@ -30,6 +30,11 @@ impl Extra {
         Ok(Extra { value, text })
     }
 
+    /// The table as a JSON object.
+    pub fn into_json(self) -> serde_json::Value {
+        serde_json::Value::Object(self.value)
+    }
+
     /// Whether no field was written.
     pub fn is_empty(&self) -> bool {
         self.value.is_empty()

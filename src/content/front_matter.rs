@@ -18,6 +18,19 @@ pub struct Split<'a> {
     pub body_line: usize,
 }
 
+impl Split<'_> {
+    /// A problem in the file at `path`, placed at byte `offset` of the front matter.
+    pub fn at(&self, path: &Path, offset: usize, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::at_offset(
+            path,
+            self.front_matter,
+            offset,
+            self.front_matter_line,
+            message,
+        )
+    }
+}
+
 /// Cuts `text` (already free of a BOM and of `\r\n`) at its `+++` fences.
 pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     if text.trim().is_empty() {
@@ -79,13 +92,7 @@ pub fn parse<T: DeserializeOwned>(
     toml::from_str(split.front_matter).map_err(|err| {
         let offset = err.span().map_or(0, |span| span.start);
         let message = explain(err.message(), known, split.front_matter, offset);
-        Diagnostic::at_offset(
-            path,
-            split.front_matter,
-            offset,
-            split.front_matter_line,
-            message,
-        )
+        split.at(path, offset, message)
     })
 }
 

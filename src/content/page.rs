@@ -74,15 +74,7 @@ pub fn parse_page(path: &Path, text: &str, env: &RenderEnv<'_>) -> Result<Page, 
             "cannot make a URL slug for this page: add `slug = \"about\"`",
         )]);
     }
-    let at = |span: std::ops::Range<usize>, message: String| {
-        Diagnostic::at_offset(
-            path,
-            split.front_matter,
-            span.start,
-            split.front_matter_line,
-            message,
-        )
-    };
+    let at = |span: std::ops::Range<usize>, message: String| split.at(path, span.start, message);
     let aliases = super::alias::aliases(&fm.aliases, path, at)?;
     let extra = match &fm.extra {
         Some(e) => {

@@ -99,15 +99,8 @@ pub fn parse_profile_in(
         }
     };
     // A problem with a front-matter value, placed at the value.
-    let at = |span: std::ops::Range<usize>, message: String| {
-        vec![Diagnostic::at_offset(
-            path,
-            split.front_matter,
-            span.start,
-            split.front_matter_line,
-            message,
-        )]
-    };
+    let at =
+        |span: std::ops::Range<usize>, message: String| vec![split.at(path, span.start, message)];
     if let Some(website) = &fm.website {
         if let Some(message) = super::url::problem("`website`", website.get_ref()) {
             return Err(at(website.span(), message));

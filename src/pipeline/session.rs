@@ -530,9 +530,8 @@ fn extra_files(
     search: OutputFile,
 ) -> Result<Vec<OutputFile>, BuildError> {
     let config = &loaded.config;
-    let pages: HashSet<String> = jobs.iter().map(PageJob::file).collect();
     let mut extras =
-        crate::render::redirects::redirect_files(config, site, &pages).map_err(|ds| {
+        crate::render::redirects::redirect_files(config, site, jobs).map_err(|ds| {
             let mut all = Diagnostics::default();
             ds.into_iter().for_each(|d| all.push(d));
             all.into_error()
