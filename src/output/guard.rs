@@ -68,10 +68,11 @@ pub fn outside_sources(out: &Path, root: &Path) -> Result<(), Refusal> {
         "config.toml",
         ".digest-cache",
     ] {
-        // A source may itself be a link to a folder elsewhere: compare where it points.
-        let Ok(real) = std::fs::canonicalize(root.join(source)) else {
-            continue;
-        };
+        // A source may itself be a link to a folder elsewhere: compare where it points. One
+        // that is not there yet (an optional `data/`, `static/`) is where it would be.
+        let real = std::fs::canonicalize(root.join(source)).unwrap_or_else(|_| {
+            std::fs::canonicalize(root).map_or_else(|_| root.join(source), |r| r.join(source))
+        });
         if out.starts_with(&real) || real.starts_with(out) {
             let relation = if out == real {
                 "is"
@@ -342,6 +343,9 @@ mod tests {
             assert!(outside_sources(&out, &root).is_err(), "{bad} accepted");
         }
         assert!(outside_sources(root.parent().unwrap(), &root).is_err());
+        // A source not made yet is refused too: the build would put the site in its place.
+        std::fs::remove_dir_all(root.join("data")).unwrap();
+        assert!(outside_sources(&root.join("data"), &root).is_err());
         assert_eq!(outside_sources(&root.join("public"), &root), Ok(()));
         assert_eq!(outside_sources(&root.join("src"), &root), Ok(()));
     }
