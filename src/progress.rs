@@ -33,8 +33,16 @@ pub fn step() {
 
 /// The status line: `rendering pages 5,120/15,118`.
 pub fn line() -> String {
-    let (done, total) = (DONE.load(Ordering::Relaxed), TOTAL.load(Ordering::Relaxed));
-    match PHASE.load(Ordering::Relaxed) {
+    line_of(
+        PHASE.load(Ordering::Relaxed),
+        DONE.load(Ordering::Relaxed),
+        TOTAL.load(Ordering::Relaxed),
+    )
+}
+
+/// The status line of phase `phase` (a [`Phase`] as stored) at `done` of `total` steps.
+fn line_of(phase: u8, done: usize, total: usize) -> String {
+    match phase {
         1 => format!("reading articles {done}/{total}"),
         2 => format!("rendering pages {done}/{total}"),
         _ => "starting".into(),
@@ -86,13 +94,15 @@ impl Drop for ShowGuard {
 mod tests {
     use super::*;
 
+    // The counters are the process's: other unit tests that read articles or render pages
+    // step them at the same time, so only the line's making is tested here.
     #[test]
-    fn counts_steps_of_the_current_phase() {
-        start(Phase::Rendering, 3);
-        step();
-        step();
-        assert_eq!(line(), "rendering pages 2/3");
-        start(Phase::Reading, 10);
-        assert_eq!(line(), "reading articles 0/10");
+    fn the_line_names_the_phase_and_its_count() {
+        assert_eq!(line_of(Phase::Rendering as u8, 2, 3), "rendering pages 2/3");
+        assert_eq!(
+            line_of(Phase::Reading as u8, 0, 10),
+            "reading articles 0/10"
+        );
+        assert_eq!(line_of(Phase::Starting as u8, 0, 0), "starting");
     }
 }
